@@ -1,0 +1,60 @@
+// Hand-written readers for ext-v1 bodies. The contract fixes the exact message of each failure and the order in
+// which fields are checked, which a generic schema validator cannot reproduce, so route schemas there only
+// document the shape and these readers enforce it.
+import { EXT_MESSAGES, ExtError } from './errors.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The body as an object, or the contract's `Invalid JSON payload`. */
+export function objectBody(body: unknown): JsonObject {
+  if (!isJsonObject(body)) throw new ExtError(400, EXT_MESSAGES.invalidJson);
+  return body;
+}
+
+export function badRequest(message: string, extra?: Record<string, unknown>): ExtError {
+  return new ExtError(400, message, extra);
+}
+
+/** A present value: neither absent nor JSON null. Clients send `null` for "not given" as often as they omit. */
+export function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** An optional string field: undefined when absent or null, else a string without NUL characters. */
+export function optionalString(body: JsonObject, field: string): string | undefined {
+  const value = body[field];
+  if (!isPresent(value)) return undefined;
+  if (typeof value !== 'string') throw badRequest(`${field} must be a string`);
+  if (value.includes('\0')) throw badRequest(`${field} must not contain NUL characters`);
+  return value;
+}
+
+const MAX_JSON_DEPTH = 32;
+
+/** An optional JSON object field (metadata, properties), bounded in depth so storing it cannot blow the stack. */
+export function optionalObject(body: JsonObject, field: string, message = `${field} must be an object`) {
+  const value = body[field];
+  if (!isPresent(value)) return undefined;
+  if (!isJsonObject(value)) throw badRequest(message);
+  if (depthOf(value, 0) > MAX_JSON_DEPTH) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  return value;
+}
+
+function depthOf(value: unknown, depth: number): number {
+  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null) return depth;
+  let deepest = depth + 1;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
+  return deepest;
+}
+
+/** An optional boolean; anything but true/false/absent is refused. */
+export function optionalBoolean(body: JsonObject, field: string): boolean | undefined {
+  const value = body[field];
+  if (!isPresent(value)) return undefined;
+  if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`);
+  return value;
+}

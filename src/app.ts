@@ -1,0 +1,56 @@
+// Assembles the HTTP application from its surfaces. No listening here: tests call it in process with inject().
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/connect.js';
+import type { DomainContext } from './domain/context.js';
+import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
+import { registerHealthRoutes } from './api/health.js';
+import { registerApiReference, registerOpenApi } from './api/openapi.js';
+import { sendV1Error } from './api/v1/errors.js';
+import { AccessLog } from './http/access-log.js';
+import { requestIdFor } from './http/request-id.js';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  /** Fastify logger settings; tests pass a stream to read what would be logged. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const ctx: DomainContext = { database, clock: options.clock ?? systemClock };
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    genReqId: requestIdFor,
+    logController: new AccessLog(),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await registerOpenApi(app);
+  registerHealthRoutes(app, database);
+  await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
+  await registerApiReference(app);
+
+  app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendV1Error(request, reply, 'payload_too_large', 'Payload too large');
+    if (status === 415) return sendV1Error(request, reply, 'unsupported_media_type', error.message);
+    if (status >= 400 && status < 500) return sendV1Error(request, reply, 'bad_request', error.message);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendV1Error(request, reply, 'internal_error', 'Internal server error');
+  });
+
+  return app;
+}

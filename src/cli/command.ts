@@ -1,0 +1,71 @@
+// The shape shared by every `telemap` subcommand, and the pieces they all use.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import { connectDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { DomainContext } from '../domain/context.js';
+
+/** A failure the user can fix: printed as one line, exit code 1, no stack trace. */
+export class CliError extends Error {}
+
+export interface Command {
+  /** e.g. "org create" */
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: ParsedArgs, io: CliIo): Promise<void>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export interface CliIo {
+  out(line: string): void;
+  /** Opens the configured database (migrated), runs `work`, and closes it whatever happens. */
+  withContext<T>(work: (ctx: DomainContext) => Promise<T>): Promise<T>;
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see: telemap ${command.name} --help)`);
+  }
+}
+
+export function requiredString(args: ParsedArgs, name: string, command: Command): string {
+  const value = args.values[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new CliError(`--${name} is required (see: telemap ${command.name} --help)`);
+  }
+  return value.trim();
+}
+
+export function optionalString(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  async withContext(work) {
+    const config = loadConfig();
+    const database = connectDatabase(config.database, { poolSize: 2 });
+    try {
+      await migrateToLatest(database);
+      return await work({ database, clock: systemClock });
+    } finally {
+      await database.close();
+    }
+  },
+};

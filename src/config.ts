@@ -1,0 +1,85 @@
+// Configuration is read once from the environment into a frozen, typed object. Every problem is collected so
+// that an operator fixes a bad deployment in one pass instead of one error per restart.
+import { isAbsolute, resolve } from 'node:path';
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  /** The platform operator's token for provisioning organizations; null when not configured. */
+  readonly adminToken: string | null;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/telemap.db';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+
+  const port = parsePort(env.PORT, problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const database = parseDatabaseUrl(env.DATABASE_URL, cwd, problems);
+
+  const adminToken = env.TELEMAP_ADMIN_TOKEN?.trim() || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    problems.push('TELEMAP_ADMIN_TOKEN must be at least 16 characters long');
+  }
+
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ port, host, database: Object.freeze(database), adminToken, logLevel });
+}
+
+function parsePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw.trim() === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer from 0 to 65535 (got "${raw}")`);
+    return 0;
+  }
+  return port;
+}
+
+/**
+ * `sqlite:///absolute/path.db`, `sqlite://relative/path.db` (relative to the working directory),
+ * `postgres://…` or `postgresql://…`.
+ */
+export function parseDatabaseUrl(raw: string | undefined, cwd: string, problems: string[]): DatabaseTarget {
+  const value = raw?.trim();
+  if (!value) return { kind: 'sqlite', path: resolve(cwd, DEFAULT_SQLITE_PATH) };
+  if (value.startsWith('sqlite://')) {
+    const path = value.slice('sqlite://'.length);
+    if (path === '' || path === '/') {
+      problems.push('DATABASE_URL sqlite:// needs a file path, e.g. sqlite://data/telemap.db');
+      return { kind: 'sqlite', path: '' };
+    }
+    if (path === ':memory:') return { kind: 'sqlite', path };
+    return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(cwd, path) };
+  }
+  if (value.startsWith('postgres://') || value.startsWith('postgresql://')) {
+    try {
+      new URL(value);
+    } catch {
+      problems.push('DATABASE_URL is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: value };
+  }
+  problems.push('DATABASE_URL must start with sqlite:// or postgres:// (see README, "Configuration")');
+  return { kind: 'sqlite', path: '' };
+}

@@ -1,0 +1,59 @@
+// Opens the database named by the configuration and hands back a Kysely instance with its dialect spec.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseTarget } from '../config.js';
+import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
+import type { Tables } from './schema.js';
+
+export type Db = Kysely<Tables>;
+
+export interface Database {
+  readonly db: Db;
+  readonly dialect: DialectSpec;
+  close(): Promise<void>;
+}
+
+const TIMESTAMPTZ_OID = 1184;
+const INT8_OID = 20;
+
+export function connectDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Database {
+  if (target.kind === 'sqlite') return connectSqlite(target.path);
+  return connectPostgres(target.url, options.poolSize ?? 10);
+}
+
+function connectSqlite(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  // WAL lets readers proceed while one writer commits; the busy timeout makes a second process (the CLI, a
+  // restarted server) wait for the lock instead of failing; foreign keys are off by default in SQLite.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+}
+
+function connectPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: (oid: number, format?: unknown) => {
+        // Hand timestamps back as the same ISO strings SQLite stores, so no caller sees a Date on one dialect only.
+        if (oid === TIMESTAMPTZ_OID) return (value: string) => new Date(value).toISOString();
+        if (oid === INT8_OID) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format as 'text');
+      },
+    },
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the
+  // process. The next query surfaces the failure where it can be handled.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: postgresDialect, close: () => db.destroy() };
+}

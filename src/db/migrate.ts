@@ -1,0 +1,39 @@
+// Migrations are compiled into the program (no files to ship or find at run time) and applied at start.
+// Kysely's migrator takes an advisory lock on PostgreSQL, so several processes starting together on one
+// database apply each migration exactly once.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './connect.js';
+import type { DialectSpec } from './dialect.js';
+import * as initial from './migrations/0001_initial.js';
+
+type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
+
+/** In order; names are stored in the database, so never rename or reorder one that has shipped. */
+const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [['0001_initial', initial]];
+
+class CompiledMigrations implements MigrationProvider {
+  constructor(private readonly dialect: DialectSpec) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      migrations.map(([name, migration]) => [name, { up: (db) => migration.up(db, this.dialect) }]),
+    );
+  }
+}
+
+function migratorFor(database: Database): Migrator {
+  return new Migrator({ db: database.db, provider: new CompiledMigrations(database.dialect) });
+}
+
+export async function migrateToLatest(database: Database): Promise<void> {
+  const { error, results } = await migratorFor(database).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${String((error as Error).message ?? error)}`);
+  }
+}
+
+/** True when every known migration has been applied; used by the readiness probe. */
+export async function isMigrated(database: Database): Promise<boolean> {
+  const applied = await migratorFor(database).getMigrations();
+  return applied.every((m) => m.executedAt !== undefined);
+}

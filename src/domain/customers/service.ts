@@ -1,0 +1,152 @@
+import { isoNow } from '../../clock.js';
+import type { Db } from '../../db/connect.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { CustomerRow, CustomerUpdate } from '../../db/schema.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { newId } from '../ids.js';
+import { normalizeEmail } from './email.js';
+import {
+  activeDeviceIdentifiers,
+  findCustomerByEmail,
+  findCustomerById,
+  insertCustomer,
+  insertCustomerIfAbsent,
+  orderIdentifiers,
+  updateCustomerRow,
+} from './repository.js';
+
+export type Metadata = Record<string, unknown>;
+
+export interface CustomerFields {
+  email: string;
+  name?: string;
+  /** null clears it */
+  phone?: string | null;
+  address?: string | null;
+  metadata?: Metadata;
+}
+
+export type CustomerPatch = Partial<CustomerFields>;
+
+/** A customer with what it links to: current devices (oldest link first) and order identifiers. */
+export interface CustomerRecord {
+  customer: CustomerRow;
+  metadata: Metadata;
+  devices: string[];
+  orders: string[];
+}
+
+/** Name given to a customer created from an email alone: the part before the `@`. */
+export function defaultNameFor(email: string): string {
+  return email.slice(0, email.indexOf('@'));
+}
+
+export async function createCustomer(ctx: DomainContext, organizationId: string, fields: CustomerFields): Promise<string> {
+  const { db } = ctx.database;
+  const email = normalizeEmail(fields.email);
+  const now = isoNow(ctx.clock);
+  const id = newId();
+  try {
+    await insertCustomer(db, {
+      id,
+      organization_id: organizationId,
+      email,
+      name: fields.name ?? defaultNameFor(email),
+      phone: fields.phone ?? null,
+      address: fields.address ?? null,
+      metadata: JSON.stringify(fields.metadata ?? {}),
+      created_at: now,
+      updated_at: now,
+    });
+  } catch (error) {
+    throw await emailTakenOr(db, organizationId, email, error);
+  }
+  return id;
+}
+
+/** Applies the fields present in `patch`; absent fields keep their value. `metadata`, when sent, replaces. */
+export async function updateCustomer(
+  ctx: DomainContext,
+  organizationId: string,
+  id: string,
+  patch: CustomerPatch,
+): Promise<void> {
+  const { db } = ctx.database;
+  const set: CustomerUpdate = { updated_at: isoNow(ctx.clock) };
+  if (patch.email !== undefined) set.email = normalizeEmail(patch.email);
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.phone !== undefined) set.phone = patch.phone;
+  if (patch.address !== undefined) set.address = patch.address;
+  if (patch.metadata !== undefined) set.metadata = JSON.stringify(patch.metadata);
+  let updated: boolean;
+  try {
+    updated = await updateCustomerRow(db, organizationId, id, set);
+  } catch (error) {
+    throw await emailTakenOr(db, organizationId, set.email ?? '', error);
+  }
+  if (!updated) throw new DomainError({ code: 'customer_not_found' });
+}
+
+/**
+ * Finds or creates the customer with this email without a check-then-insert race: the insert yields to the
+ * unique index, and exactly one of any concurrent callers reports `wasCreated`.
+ */
+export async function ensureCustomer(
+  db: Db,
+  organizationId: string,
+  email: string,
+  now: string,
+): Promise<{ customerId: string; wasCreated: boolean }> {
+  const normalized = normalizeEmail(email);
+  const id = newId();
+  const created = await insertCustomerIfAbsent(db, {
+    id,
+    organization_id: organizationId,
+    email: normalized,
+    name: defaultNameFor(normalized),
+    phone: null,
+    address: null,
+    metadata: '{}',
+    created_at: now,
+    updated_at: now,
+  });
+  if (created) return { customerId: id, wasCreated: true };
+  const existing = await findCustomerByEmail(db, organizationId, normalized);
+  if (!existing) throw new Error('customer vanished between conflict and read');
+  return { customerId: existing.id, wasCreated: false };
+}
+
+export async function getCustomerRecord(
+  ctx: DomainContext,
+  organizationId: string,
+  id: string,
+): Promise<CustomerRecord | undefined> {
+  const customer = await findCustomerById(ctx.database.db, organizationId, id);
+  return customer && withLinks(ctx.database.db, customer);
+}
+
+export async function findCustomerRecordByEmail(
+  ctx: DomainContext,
+  organizationId: string,
+  email: string,
+): Promise<CustomerRecord | undefined> {
+  const customer = await findCustomerByEmail(ctx.database.db, organizationId, normalizeEmail(email));
+  return customer && withLinks(ctx.database.db, customer);
+}
+
+async function withLinks(db: Db, customer: CustomerRow): Promise<CustomerRecord> {
+  const [devices, orders] = await Promise.all([
+    activeDeviceIdentifiers(db, customer.organization_id, customer.id),
+    orderIdentifiers(db, customer.organization_id, customer.id),
+  ]);
+  return { customer, metadata: JSON.parse(customer.metadata) as Metadata, devices, orders };
+}
+
+/** Turns a unique violation on the email into `customer_email_taken` naming the holder; rethrows anything else. */
+async function emailTakenOr(db: Db, organizationId: string, email: string, error: unknown): Promise<unknown> {
+  if (!isUniqueViolation(error)) return error;
+  const holder = await findCustomerByEmail(db, organizationId, email);
+  if (!holder) return error;
+  return new DomainError({ code: 'customer_email_taken', customerId: holder.id });
+}

@@ -1,0 +1,23 @@
+// Domain rules fail with a DomainError carrying one problem from this closed list. API surfaces map problems to
+// their own wire format; nothing matches on message text.
+export type DomainProblem =
+  | { code: 'organization_not_found' }
+  | { code: 'api_key_not_found' }
+  | { code: 'customer_not_found' }
+  | { code: 'customer_email_taken'; customerId: string };
+
+export type DomainProblemCode = DomainProblem['code'];
+
+export class DomainError<P extends DomainProblem = DomainProblem> extends Error {
+  constructor(readonly problem: P) {
+    super(problem.code);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError<C extends DomainProblemCode>(
+  error: unknown,
+  code: C,
+): error is DomainError<Extract<DomainProblem, { code: C }>> {
+  return error instanceof DomainError && error.problem.code === code;
+}
