@@ -10,6 +10,7 @@ import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
+import { webPlugin } from './web/plugin.js';
 
 export interface AppOptions {
   config: Config;
@@ -41,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHealthRoutes(app, database);
   await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
   await registerApiReference(app);
+  await app.register(webPlugin, { ctx, config });
 
   app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
   app.setErrorHandler(async (error: { statusCode?: number; message: string }, request, reply) => {

@@ -13,6 +13,13 @@ export interface Config {
   /** The platform operator's token for provisioning organizations; null when not configured. */
   readonly adminToken: string | null;
   readonly logLevel: LogLevel;
+  /**
+   * The address people and integrations reach this server at (TELEMAP_PUBLIC_URL), without a trailing slash;
+   * null when unset, in which case pages derive it from the request. An https:// URL makes cookies `Secure`.
+   */
+  readonly publicUrl: string | null;
+  /** Dashboard cookies carry `Secure` (TELEMAP_SECURE_COOKIES, default: true when publicUrl is https). */
+  readonly secureCookies: boolean;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/telemap.db';
@@ -42,8 +49,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
 
+  const publicUrl = parsePublicUrl(env.TELEMAP_PUBLIC_URL, problems);
+  const secureCookies = parseBoolean(env.TELEMAP_SECURE_COOKIES, 'TELEMAP_SECURE_COOKIES', problems) ?? publicUrl?.startsWith('https://') ?? false;
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ port, host, database: Object.freeze(database), adminToken, logLevel });
+  return Object.freeze({ port, host, database: Object.freeze(database), adminToken, logLevel, publicUrl, secureCookies });
+}
+
+function parsePublicUrl(raw: string | undefined, problems: string[]): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    problems.push(`TELEMAP_PUBLIC_URL must be an http:// or https:// URL (got "${value}")`);
+    return null;
+  }
+}
+
+function parseBoolean(raw: string | undefined, name: string, problems: string[]): boolean | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return undefined;
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {

@@ -2,9 +2,10 @@
 import { ConfigError } from '../config.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
 import { orgCreate } from './commands/org.js';
+import { userCreate } from './commands/user.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
-export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke];
+export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke, userCreate];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

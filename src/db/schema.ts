@@ -108,6 +108,25 @@ export interface TicketMessagesTable {
   created_at: string;
 }
 
+export interface UsersTable {
+  id: string;
+  organization_id: string;
+  /** Trimmed and lower-cased; unique across the installation. */
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 digest (hex) of the session token; the token itself is only in the cookie. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
@@ -119,6 +138,8 @@ export interface Tables {
   categories: CategoriesTable;
   tickets: TicketsTable;
   ticket_messages: TicketMessagesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -128,3 +149,5 @@ export type NewCustomer = Insertable<CustomersTable>;
 export type CustomerUpdate = Updateable<CustomersTable>;
 export type DeviceRow = Selectable<DevicesTable>;
 export type TicketRow = Selectable<TicketsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;

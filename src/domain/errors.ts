@@ -4,7 +4,10 @@ export type DomainProblem =
   | { code: 'organization_not_found' }
   | { code: 'api_key_not_found' }
   | { code: 'customer_not_found' }
-  | { code: 'customer_email_taken'; customerId: string };
+  | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'invalid_input'; message: string }
+  | { code: 'user_email_taken' }
+  | { code: 'ticket_not_found' };
 
 export type DomainProblemCode = DomainProblem['code'];
 

@@ -1,0 +1,72 @@
+import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.js';
+import { isDomainError } from '../../domain/errors.js';
+import { isUuid } from '../../domain/ids.js';
+import { generatePassword } from '../../domain/users/password.js';
+import { createUser, isUserRole, passwordProblem, USER_ROLES, type UserRole } from '../../domain/users/service.js';
+import type { DomainContext } from '../../domain/context.js';
+import { CliError, requiredString, type CliIo, type Command, type ParsedArgs } from '../command.js';
+
+/** Everything piped on stdin (without its final line break), or '' when stdin is a terminal or empty. */
+async function readPipedStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** The password piped on stdin, or a generated one (which the caller prints once). */
+export async function passwordFromStdinOrGenerated(): Promise<{ password: string; generated: boolean }> {
+  const piped = await readPipedStdin();
+  if (piped === '') return { password: generatePassword(), generated: true };
+  const problem = passwordProblem(piped);
+  if (problem) throw new CliError(problem);
+  return { password: piped, generated: false };
+}
+
+export function validEmailArg(args: ParsedArgs, name: string, command: Command): string {
+  const email = normalizeEmail(requiredString(args, name, command));
+  if (!isPlausibleEmail(email)) throw new CliError(`invalid email: ${email}`);
+  return email;
+}
+
+/** Creates the user, turning domain failures into one-line CLI errors. */
+export async function createUserOrFail(
+  ctx: DomainContext,
+  organizationId: string,
+  input: { email: string; role: UserRole; password: string },
+): Promise<string> {
+  try {
+    return await createUser(ctx, organizationId, input);
+  } catch (error) {
+    if (isDomainError(error, 'organization_not_found')) throw new CliError(`organization not found: ${organizationId}`);
+    if (isDomainError(error, 'user_email_taken')) throw new CliError(`a dashboard user with email ${input.email} already exists`);
+    if (isDomainError(error, 'invalid_input')) throw new CliError(error.problem.message);
+    throw error;
+  }
+}
+
+export function printPassword(io: CliIo, password: string): void {
+  io.out(`Password (shown once, store it now): ${password}`);
+}
+
+export const userCreate: Command = {
+  name: 'user create',
+  summary: 'Create a dashboard user (password from stdin, or generated and printed once)',
+  usage: 'telemap user create --org <organizationId> --email <email> --role admin|agent [--json] [< password]',
+  options: { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const org = requiredString(args, 'org', this);
+    if (!isUuid(org)) throw new CliError(`organization not found: ${org}`);
+    const email = validEmailArg(args, 'email', this);
+    const role = requiredString(args, 'role', this);
+    if (!isUserRole(role)) throw new CliError(`--role must be one of: ${USER_ROLES.join(', ')}`);
+    const { password, generated } = await passwordFromStdinOrGenerated();
+    const userId = await io.withContext((ctx) => createUserOrFail(ctx, org.toLowerCase(), { email, role, password }));
+    if (args.values.json) {
+      io.out(JSON.stringify(generated ? { userId, password } : { userId }));
+      return;
+    }
+    io.out(`User ${userId} (${role}, ${email}) created.`);
+    if (generated) printPassword(io, password);
+  },
+};

@@ -1,0 +1,56 @@
+import { isoNow } from '../../clock.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DomainContext } from '../context.js';
+import { isPlausibleEmail, normalizeEmail } from '../customers/email.js';
+import { DomainError } from '../errors.js';
+import { newId } from '../ids.js';
+import { findLiveOrganization } from '../orgs/repository.js';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password.js';
+import { insertUser } from './repository.js';
+
+export const USER_ROLES = ['admin', 'agent'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export function isUserRole(value: unknown): value is UserRole {
+  return typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+}
+
+export interface NewUserInput {
+  email: string;
+  role: UserRole;
+  password: string;
+}
+
+/** Why a password is refused, or null when it is acceptable. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+  return null;
+}
+
+/** Creates a dashboard user of a live organization. Emails are unique across the installation (index-enforced). */
+export async function createUser(ctx: DomainContext, organizationId: string, input: NewUserInput): Promise<string> {
+  const { db } = ctx.database;
+  const email = normalizeEmail(input.email);
+  if (!isPlausibleEmail(email)) throw new DomainError({ code: 'invalid_input', message: 'invalid email' });
+  const problem = passwordProblem(input.password);
+  if (problem) throw new DomainError({ code: 'invalid_input', message: problem });
+  if (!(await findLiveOrganization(db, organizationId))) throw new DomainError({ code: 'organization_not_found' });
+  const id = newId();
+  const now = isoNow(ctx.clock);
+  try {
+    await insertUser(db, {
+      id,
+      organization_id: organizationId,
+      email,
+      role: input.role,
+      password_hash: await hashPassword(input.password),
+      created_at: now,
+      updated_at: now,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError({ code: 'user_email_taken' });
+    throw error;
+  }
+  return id;
+}
