@@ -51,7 +51,7 @@ button, .button { font:inherit; font-weight:600; padding:.45rem .9rem; border-ra
 button.secondary { background:#fff; color:var(--accent); border-color:var(--line); }
 button.danger { background:#fff; color:var(--err); border-color:#ffcecb; }
 button.link-button { background:none; border:none; color:var(--accent); padding:0; text-decoration:underline; font-weight:400; }
-.table-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:8px; }
+.table-wrap { position:relative; overflow-x:auto; border:1px solid var(--line); border-radius:8px; }
 table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:.55rem .75rem; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:var(--panel); font-size:.85rem; color:var(--muted); font-weight:600; }
@@ -87,6 +87,8 @@ pre { background:var(--panel); border:1px solid var(--line); border-radius:6px; 
 .secret-row input { flex:1 1 20rem; font-family: ui-monospace, monospace; }
 .actions { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
 .actions select { padding:.3rem .4rem; }
+td.key-actions { min-width:22rem; }
+td.key-actions form.actions { flex-wrap:nowrap; }
 .signin { max-width:24rem; margin:3rem auto; }
 .signin input { width:100%; }
 @media (max-width: 640px) {
@@ -97,6 +99,8 @@ pre { background:var(--panel); border:1px solid var(--line); border-radius:6px; 
   .message { max-width:100%; }
   th, td { padding:.45rem .5rem; }
   .hide-narrow { display:none; }
+  td.key-actions { min-width:16rem; }
+  td.key-actions form.actions { flex-wrap:wrap; }
   dl.fields { grid-template-columns:1fr; }
   dl.fields dd { margin-bottom:.5rem; }
 }

@@ -30,9 +30,9 @@ function isLive(key: ApiKeySummary, now: number): boolean {
 }
 
 export const GRACE_CHOICES: ReadonlyArray<readonly [string, string]> = [
-  ['0', 'no grace: old key stops now'],
+  ['0', 'old key stops now'],
   ['3600', 'old key works 1 more hour'],
-  ['86400', 'old key works 24 more hours'],
+  ['86400', 'old key works 1 more day'],
   ['604800', 'old key works 7 more days'],
 ];
 
@@ -100,7 +100,7 @@ ${
   <tbody>${keys.map(
     (k) => html`<tr>
     <td>${k.name}</td><td><code>${k.prefix}…</code></td><td class="hide-narrow">${time(k.created_at)}</td><td class="hide-narrow">${time(k.last_used_at)}</td>
-    <td>${keyState(k, now)}</td><td>${keyActions(user, k, now)}</td></tr>`,
+    <td>${keyState(k, now)}</td><td class="key-actions">${keyActions(user, k, now)}</td></tr>`,
   )}</tbody></table></div>`
 }
 </section>

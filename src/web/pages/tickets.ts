@@ -94,7 +94,7 @@ ${pager('/tickets', { status, priority }, Boolean(query.cursor), page.nextCursor
     <h2 id="status-h">Status</h2>
     <form method="post" action="/tickets/${ticket.id}/status">
       <input type="hidden" name="_csrf" value="${user.csrfToken}">
-      <div class="field"><label for="new-status">Status</label><select id="new-status" name="status">${options(TICKET_STATUSES, ticket.status)}</select></div>
+      <div class="field"><label for="new-status">New status</label><select id="new-status" name="status">${options(TICKET_STATUSES, ticket.status)}</select></div>
       <button type="submit">Change status</button>
     </form>
   </section>
