@@ -8,6 +8,7 @@ import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
 import { registerHealthRoutes } from './api/health.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
+import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
 
@@ -40,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app);
   registerHealthRoutes(app, database);
   await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
+  await app.register(v1Plugin, { prefix: V1_PREFIX, ctx });
   await registerApiReference(app);
 
   app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
