@@ -6,6 +6,7 @@ import type { Database } from './db/connect.js';
 import type { DomainContext } from './domain/context.js';
 import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
 import { registerHealthRoutes } from './api/health.js';
+import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations-v2/plugin.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
@@ -42,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHealthRoutes(app, database);
   await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
   await app.register(v1Plugin, { prefix: V1_PREFIX, ctx });
+  await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
   await registerApiReference(app);
 
   app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
@@ -56,3 +58,4 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   return app;
 }
+
