@@ -10,6 +10,7 @@ import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
+import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
 
@@ -56,6 +57,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return sendV1Error(request, reply, 'internal_error', 'Internal server error');
   });
 
+  schedulePurge(app, ctx, config);
   return app;
 }
 
+/**
+ * Deleted organizations past their retention are purged once at start and then every purge interval. Every
+ * server process runs it; the purge is a single idempotent DELETE, so concurrent runs on one database are safe.
+ */
+function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config): void {
+  let schedule: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    schedule = startPurgeSchedule(ctx, {
+      retentionDays: config.orgRetentionDays,
+      intervalMs: config.orgPurgeIntervalMinutes * 60_000,
+      onResult: (error, purged) => {
+        if (error) app.log.error({ err: error }, 'purge of deleted organizations failed');
+        else if (purged > 0) app.log.info({ purged }, 'purged deleted organizations past their retention');
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
+  });
+}
