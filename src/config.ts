@@ -13,6 +13,12 @@ export interface Config {
   /** The platform operator's token for provisioning organizations; null when not configured. */
   readonly adminToken: string | null;
   readonly logLevel: LogLevel;
+  /** Anyone may create an organization over /v2/integrations, without the admin token. */
+  readonly openSignup: boolean;
+  /** Days a deleted organization is kept (and can be restored) before it is purged. */
+  readonly orgRetentionDays: number;
+  /** Minutes between two runs of the purge of expired deleted organizations. */
+  readonly orgPurgeIntervalMinutes: number;
   /**
    * The address people and integrations reach this server at (TELEMAP_PUBLIC_URL), without a trailing slash;
    * null when unset, in which case pages derive it from the request. An https:// URL makes cookies `Secure`.
@@ -49,11 +55,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
 
+  const openSignup = parseBoolean('TELEMAP_OPEN_SIGNUP', env.TELEMAP_OPEN_SIGNUP, false, problems);
+  const orgRetentionDays = parsePositiveInteger('TELEMAP_ORG_RETENTION_DAYS', env.TELEMAP_ORG_RETENTION_DAYS, 30, problems);
+  const orgPurgeIntervalMinutes = parsePositiveInteger(
+    'TELEMAP_ORG_PURGE_INTERVAL_MINUTES',
+    env.TELEMAP_ORG_PURGE_INTERVAL_MINUTES,
+    60,
+    problems,
+  );
+
   const publicUrl = parsePublicUrl(env.TELEMAP_PUBLIC_URL, problems);
-  const secureCookies = parseBoolean(env.TELEMAP_SECURE_COOKIES, 'TELEMAP_SECURE_COOKIES', problems) ?? publicUrl?.startsWith('https://') ?? false;
+  const secureCookies = parseBoolean(
+    'TELEMAP_SECURE_COOKIES',
+    env.TELEMAP_SECURE_COOKIES,
+    publicUrl?.startsWith('https://') ?? false,
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ port, host, database: Object.freeze(database), adminToken, logLevel, publicUrl, secureCookies });
+  return Object.freeze({
+    port,
+    host,
+    database: Object.freeze(database),
+    adminToken,
+    logLevel,
+    openSignup,
+    orgRetentionDays,
+    orgPurgeIntervalMinutes,
+    publicUrl,
+    secureCookies,
+  });
 }
 
 function parsePublicUrl(raw: string | undefined, problems: string[]): string | null {
@@ -69,13 +100,24 @@ function parsePublicUrl(raw: string | undefined, problems: string[]): string | n
   }
 }
 
-function parseBoolean(raw: string | undefined, name: string, problems: string[]): boolean | undefined {
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
   const value = raw?.trim().toLowerCase();
-  if (!value) return undefined;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   problems.push(`${name} must be true or false (got "${raw}")`);
-  return undefined;
+  return fallback;
+}
+
+function parsePositiveInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
+    problems.push(`${name} must be a positive integer (got "${raw}")`);
+    return fallback;
+  }
+  return parsed;
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {

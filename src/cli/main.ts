@@ -1,11 +1,11 @@
 // `telemap`: the operator's command line. Each subcommand lives in commands/; this file only dispatches.
 import { ConfigError } from '../config.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
-import { orgCreate } from './commands/org.js';
+import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
 import { userCreate } from './commands/user.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
-export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke, userCreate];
+export const COMMANDS: readonly Command[] = [orgCreate, orgList, orgRestore, orgPurge, keyCreate, keyList, keyRevoke, userCreate];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

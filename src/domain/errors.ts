@@ -2,7 +2,11 @@
 // their own wire format; nothing matches on message text.
 export type DomainProblem =
   | { code: 'organization_not_found' }
+  | { code: 'organization_email_taken' }
+  | { code: 'organization_not_deleted' }
+  | { code: 'organization_retention_expired'; deletedAt: string }
   | { code: 'api_key_not_found' }
+  | { code: 'api_key_revoked' }
   | { code: 'customer_not_found' }
   | { code: 'customer_email_taken'; customerId: string }
   | { code: 'invalid_input'; message: string }
