@@ -38,6 +38,29 @@ describeEachDialect('dashboard pages', (h) => {
     assert.equal((await stranger.post(`/integrations/keys/${defaultKey}/revoke`)).statusCode, 404);
   });
 
+  it('Integrations: regenerates a key, the old one working through the chosen grace period', async () => {
+    const { organizationId, apiKey } = await h.newOrg();
+    const admin = await browserAs(h, organizationId, 'admin');
+    const keyId = (await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', organizationId).executeTakeFirstOrThrow()).id;
+    const rolled = await admin.post(`/integrations/keys/${keyId}/regenerate`, { graceSeconds: '3600' });
+    assert.equal(rolled.statusCode, 200);
+    const newKey = /id="new-key" readonly value="(tlm_[^"]+)"/.exec(rolled.body)?.[1];
+    assert.ok(newKey);
+    assert.match(rolled.body, /keeps working until/);
+    const probe = (key: string) => h.extPost('/customer/queryCustomer', key, { email: 'nobody@example.com' });
+    assert.equal((await probe(newKey)).statusCode, 404);
+    assert.equal((await probe(apiKey)).statusCode, 404, 'the old key works during the grace period');
+    h.clock.advance(3601 * 1000);
+    try {
+      assert.equal((await probe(apiKey)).statusCode, 401, 'and not after it');
+      assert.equal((await probe(newKey)).statusCode, 404);
+    } finally {
+      h.clock.reset();
+    }
+    const bad = await admin.post(`/integrations/keys/${keyId}/regenerate`, { graceSeconds: '99' });
+    assert.equal(bad.statusCode, 400);
+  });
+
   it('Tickets: the inbox filters by status and priority, newest first, with an empty state', async () => {
     const { organizationId, apiKey } = await h.newOrg();
     const agent = await browserAs(h, organizationId, 'agent');

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary, type CreatedApiKey } from '../../domain/api-keys/service.js';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rollApiKey,
+  type ApiKeySummary,
+  type CreatedApiKey,
+} from '../../domain/api-keys/service.js';
 import type { SessionUser } from '../../domain/sessions/service.js';
 import { isDomainError } from '../../domain/errors.js';
 import { html, time, type Html } from '../html.js';
@@ -57,7 +64,7 @@ export async function renderIntegrations(
   request: FastifyRequest,
   reply: FastifyReply,
   user: SessionUser,
-  extra: { created?: CreatedApiKey; notice?: PageOptions['notice']; status?: number } = {},
+  extra: { created?: CreatedApiKey; replaced?: { name: string; until: string | null }; notice?: PageOptions['notice']; status?: number } = {},
 ) {
   const keys = await listApiKeys(deps.ctx, user.organizationId);
   const now = deps.ctx.clock.now().getTime();
@@ -81,6 +88,13 @@ ${
     ? html`<section class="secret-box" aria-labelledby="new-key-h">
   <h2 id="new-key-h">New key “${extra.created.name}”: copy it now</h2>
   <p>This is the only time the full key is shown. Telemap stores only a hash of it.</p>
+  ${
+    extra.replaced
+      ? extra.replaced.until
+        ? html`<p>The key it replaces keeps working until ${time(extra.replaced.until)}; update your integration before then.</p>`
+        : html`<p>The key it replaces has stopped working.</p>`
+      : ''
+  }
   <div class="secret-row">
     <label for="new-key" class="visually-hidden">New API key</label>
     <input type="text" id="new-key" readonly value="${extra.created.apiKey}" spellcheck="false" autocomplete="off">
@@ -148,6 +162,36 @@ export function registerIntegrationsPage(app: FastifyInstance, deps: WebDeps): v
     }
     const created = await createApiKey(ctx, user.organizationId, name);
     return renderIntegrations(deps, request, reply, user, { created, notice: { kind: 'ok', text: `Key “${name}” created.` } });
+  });
+
+  app.post('/integrations/keys/:id/regenerate', { schema: { hide: true } }, async (request, reply) => {
+    const user = requireAdmin(request, reply);
+    if (!user) return reply;
+    const id = idParam(request.params);
+    const grace = GRACE_CHOICES.find(([value]) => value === formOf(request).graceSeconds);
+    if (!id) return notFoundPage(reply, user, 'API key', { href: '/integrations', label: 'Integrations' });
+    if (!grace) {
+      return renderIntegrations(deps, request, reply, user, { status: 400, notice: { kind: 'error', text: 'Choose a grace period from the list.' } });
+    }
+    try {
+      const rolled = await rollApiKey(ctx, user.organizationId, id, Number(grace[0]));
+      const until = rolled.previous.revoked_at;
+      const stillWorks = until !== null && Date.parse(until) > ctx.clock.now().getTime();
+      return renderIntegrations(deps, request, reply, user, {
+        created: rolled.created,
+        replaced: { name: rolled.created.name, until: stillWorks ? until : null },
+        notice: { kind: 'ok', text: `Key “${rolled.created.name}” regenerated.` },
+      });
+    } catch (error) {
+      if (isDomainError(error, 'api_key_not_found')) return notFoundPage(reply, user, 'API key', { href: '/integrations', label: 'Integrations' });
+      if (isDomainError(error, 'api_key_revoked')) {
+        return renderIntegrations(deps, request, reply, user, {
+          status: 409,
+          notice: { kind: 'error', text: 'That key is already revoked; create a new key instead.' },
+        });
+      }
+      throw error;
+    }
   });
 
   app.post('/integrations/keys/:id/revoke', { schema: { hide: true } }, async (request, reply) => {
