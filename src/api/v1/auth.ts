@@ -4,14 +4,20 @@
 import type { FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import { authenticateIntegrationToken } from '../../domain/integration-tokens/service.js';
+import { csrfTokenMatches, resolveSession } from '../../domain/sessions/service.js';
+import type { UserRole } from '../../domain/users/service.js';
+import { readCookie } from '../../web/cookies.js';
+import { SESSION_COOKIE } from '../../web/session.js';
 import { V1Error } from './errors.js';
 
 /** How the principal got in; grows with each authenticator (e.g. `'session'`). */
-export type V1PrincipalVia = 'token';
+export type V1PrincipalVia = 'token' | 'session';
 
 export interface V1Principal {
   organizationId: string;
   via: V1PrincipalVia;
+  /** For a dashboard session: the signed-in user's role. An integration token acts for the whole organization. */
+  role?: UserRole;
 }
 
 /** Returns the principal when the request carries credentials it recognizes and accepts, else null. */
@@ -42,6 +48,31 @@ export function integrationTokenAuthenticator(ctx: DomainContext): V1Authenticat
   return async (request) => {
     const principal = await authenticateIntegrationToken(ctx, bearerToken(request));
     return principal ? { organizationId: principal.organizationId, via: 'token' } : null;
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * A signed-in dashboard user's session cookie, so that the dashboard's own scripts and a person's browser can use
+ * /api/v1. A cookie is sent by the browser on its own, so a state-changing request must also carry the session's
+ * CSRF token in `x-csrf-token` (the value of the pages' hidden `_csrf` field); without it the request is refused
+ * (403), not passed on to the next authenticator. Managing API keys needs the admin role, as on the pages.
+ */
+export function sessionAuthenticator(ctx: DomainContext): V1Authenticator {
+  return async (request) => {
+    const token = readCookie(request, SESSION_COOKIE);
+    if (!token) return null;
+    const user = await resolveSession(ctx, token);
+    if (!user) return null;
+    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(user.csrfToken, request.headers[CSRF_HEADER])) {
+      throw new V1Error('forbidden', `A request authenticated by the session cookie must send the CSRF token in ${CSRF_HEADER}`);
+    }
+    if (user.role !== 'admin' && (request.routeOptions.url ?? request.url).startsWith('/api/v1/api-keys')) {
+      throw new V1Error('forbidden', 'Managing API keys needs the admin role');
+    }
+    return { organizationId: user.organizationId, via: 'session', role: user.role };
   };
 }
 

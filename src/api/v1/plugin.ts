@@ -4,6 +4,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
+import { registerCustomerRoutes } from './customers/routes.js';
+import { registerDeviceRoutes } from './devices/routes.js';
+import { registerTicketRoutes } from './tickets/routes.js';
 import { integrationTokenAuthenticator, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
 import { v1ValidatorCompiler } from './validation.js';
@@ -45,4 +48,7 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   });
 
   registerApiKeyRoutes(app, ctx);
+  registerCustomerRoutes(app, ctx);
+  registerDeviceRoutes(app, ctx);
+  registerTicketRoutes(app, ctx);
 }

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { DomainContext } from '../../../domain/context.js';
+import { currentOwnersOf, getDevice } from '../../../domain/dashboard/queries.js';
+import { principalOf } from '../auth.js';
+import { V1Error } from '../errors.js';
+import { ErrorResponses, IdParams, idOr404, tagged } from '../pagination.js';
+import { AssignmentSchema, DeviceSchema } from './presenter.js';
+
+const Response = Type.Composite([
+  DeviceSchema,
+  Type.Object({ owners: Type.Array(AssignmentSchema, { description: 'Current owners, oldest link first' }) }),
+]);
+
+export function registerGetDevice(app: FastifyInstance, ctx: DomainContext): void {
+  app.get(
+    '/devices/:id',
+    { schema: { ...tagged('devices'), summary: 'A device with its current owners', params: IdParams, response: { 200: Response, ...ErrorResponses } } },
+    async (request) => {
+      const { organizationId } = principalOf(request);
+      const id = idOr404(request.params, 'Device');
+      const device = await getDevice(ctx.database.db, organizationId, id);
+      if (!device) throw new V1Error('not_found', 'Device not found');
+      const owners = await currentOwnersOf(ctx.database.db, organizationId, id);
+      return { ...device, owners };
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { DomainContext } from '../../../domain/context.js';
+import { getTicket, ticketMessages } from '../../../domain/dashboard/queries.js';
+import { principalOf } from '../auth.js';
+import { V1Error } from '../errors.js';
+import { ErrorResponses, IdParams, idOr404, tagged } from '../pagination.js';
+import { MessageSchema, TicketSchema } from './presenter.js';
+
+const Response = Type.Composite([TicketSchema, Type.Object({ messages: Type.Array(MessageSchema, { description: 'The conversation, in order' }) })]);
+
+export function registerGetTicket(app: FastifyInstance, ctx: DomainContext): void {
+  app.get(
+    '/tickets/:id',
+    { schema: { ...tagged('tickets'), summary: 'A ticket with its conversation', params: IdParams, response: { 200: Response, ...ErrorResponses } } },
+    async (request) => {
+      const { organizationId } = principalOf(request);
+      const id = idOr404(request.params, 'Ticket');
+      const ticket = await getTicket(ctx.database.db, organizationId, id);
+      if (!ticket) throw new V1Error('not_found', 'Ticket not found');
+      return { ...ticket, messages: await ticketMessages(ctx.database.db, organizationId, id) };
+    },
+  );
+}

@@ -1,0 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { DomainContext } from '../../../domain/context.js';
+import { getTicket } from '../../../domain/dashboard/queries.js';
+import { changeTicketStatus } from '../../../domain/tickets/workflow.js';
+import { principalOf } from '../auth.js';
+import { V1Error } from '../errors.js';
+import { ErrorResponses, IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
+import { StatusSchema, TicketSchema } from './presenter.js';
+
+const Body = Type.Object({ status: StatusSchema });
+
+export function registerChangeTicketStatus(app: FastifyInstance, ctx: DomainContext): void {
+  app.post(
+    '/tickets/:id/status',
+    {
+      schema: {
+        ...tagged('tickets'),
+        summary: "Change a ticket's status (session cookie: send x-csrf-token)",
+        params: IdParams,
+        body: Body,
+        response: { 200: TicketSchema, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const { organizationId } = principalOf(request);
+      const id = idOr404(request.params, 'Ticket');
+      const { status } = request.body as Static<typeof Body>;
+      await changeTicketStatus(ctx, organizationId, id, status).catch(v1Problem);
+      const ticket = await getTicket(ctx.database.db, organizationId, id);
+      if (!ticket) throw new V1Error('not_found', 'Ticket not found');
+      return ticket;
+    },
+  );
+}
