@@ -131,6 +131,17 @@ describeEachDialect('organization lifecycle', (h) => {
     assert.match(unknown.err, /^telemap: organization not found: /);
   });
 
+  it('refuses to restore an organization whose email a live organization took meanwhile', async () => {
+    const org = await fullOrg(h);
+    const { email } = await h.database.db.selectFrom('organizations').select('email').where('id', '=', org.organizationId).executeTakeFirstOrThrow();
+    await deleteOverHttp(h, org);
+    await createOrganizationWithSecret(h.ctx, { name: 'Successor', email: String(email) });
+    const refused = await cliInProcess(h, ['org', 'restore', org.organizationId]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.err, `telemap: organization ${org.organizationId} cannot be restored: another organization now uses its email`);
+    assert.deepEqual(await works(h, org), { token: 401, ext: 401 });
+  });
+
   it('refuses to restore past the retention window', async () => {
     const org = await fullOrg(h);
     await deleteOverHttp(h, org);
