@@ -4,7 +4,8 @@ export type DomainProblem =
   | { code: 'organization_not_found' }
   | { code: 'api_key_not_found' }
   | { code: 'customer_not_found' }
-  | { code: 'customer_email_taken'; customerId: string };
+  | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'device_type_required' };
 
 export type DomainProblemCode = DomainProblem['code'];
 

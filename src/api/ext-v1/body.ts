@@ -33,15 +33,48 @@ export function optionalString(body: JsonObject, field: string): string | undefi
   return value;
 }
 
-const MAX_JSON_DEPTH = 32;
+/**
+ * A required string field, trimmed: `missingMessage` when absent, null or blank; `<field> must be a string` for
+ * another type; NUL characters refused as in optionalString.
+ */
+export function requiredTrimmedString(body: JsonObject, field: string, missingMessage: string): string {
+  const value = optionalString(body, field)?.trim();
+  if (!value) throw badRequest(missingMessage);
+  return value;
+}
+
+/** A required non-empty array field (its items unchecked); `message` when absent, not an array, or empty. */
+export function requiredNonEmptyArray(body: JsonObject, field: string, message: string): unknown[] {
+  const value = body[field];
+  if (!Array.isArray(value) || value.length === 0) throw badRequest(message);
+  return value;
+}
+
+/** The array's non-empty strings, trimmed, first occurrence kept, in order; other items are dropped. */
+export function distinctTrimmedStrings(items: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'string') continue;
+    const trimmed = item.trim();
+    if (trimmed !== '' && !trimmed.includes('\0')) seen.add(trimmed);
+  }
+  return [...seen];
+}
+
+export const MAX_JSON_DEPTH = 32;
 
 /** An optional JSON object field (metadata, properties), bounded in depth so storing it cannot blow the stack. */
 export function optionalObject(body: JsonObject, field: string, message = `${field} must be an object`) {
   const value = body[field];
   if (!isPresent(value)) return undefined;
   if (!isJsonObject(value)) throw badRequest(message);
-  if (depthOf(value, 0) > MAX_JSON_DEPTH) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (!isWithinJsonDepth(value)) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
+}
+
+/** False for a JSON value nested more than MAX_JSON_DEPTH levels deep. */
+export function isWithinJsonDepth(value: unknown): boolean {
+  return depthOf(value, 0) <= MAX_JSON_DEPTH;
 }
 
 function depthOf(value: unknown, depth: number): number {

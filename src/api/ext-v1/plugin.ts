@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import { apiKeyAuth } from './auth.js';
 import { registerCustomerRoutes } from './customers/routes.js';
+import { registerDeviceRoutes } from './devices/routes.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
 
 export interface ExtV1Options {
@@ -48,6 +49,7 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
   });
 
   registerCustomerRoutes(app, ctx);
+  registerDeviceRoutes(app, ctx);
 }
 
 function fastifyErrorMessage(error: FastifyError): { status: 400 | 413; message: string } | undefined {
