@@ -5,7 +5,9 @@ export type DomainProblem =
   | { code: 'api_key_not_found' }
   | { code: 'customer_not_found' }
   | { code: 'customer_email_taken'; customerId: string }
-  | { code: 'device_type_required' };
+  | { code: 'device_not_found' }
+  | { code: 'device_type_required' }
+  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] };
 
 export type DomainProblemCode = DomainProblem['code'];
 

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import { apiKeyAuth } from './auth.js';
+import { registerAssignmentRoutes } from './assignments/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
@@ -50,6 +51,7 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
 
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
+  registerAssignmentRoutes(app, ctx);
 }
 
 function fastifyErrorMessage(error: FastifyError): { status: 400 | 413; message: string } | undefined {
