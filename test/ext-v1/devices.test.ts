@@ -130,6 +130,20 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal((await storedDevice(organizationId, 'A-1'))?.type, 't');
   });
 
+  it('keeps input order for integer-like identifiers, which JSON objects would list first', async () => {
+    const { apiKey } = await h.newOrg();
+    const serial = (await upsert(apiKey, { identifier: '20240001', type: 't' })).body.deviceId;
+    const raw = '{"devices": {"SN-B": {}, "20240001": {"n": 1}, "7": {}, "SN-A": {"s": "}\\"{"}}}';
+    const res = await bulk(apiKey, raw);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.results, [
+      { identifier: 'SN-B', deviceId: '', status: 'not_found' },
+      { identifier: '20240001', deviceId: serial, status: 'updated' },
+      { identifier: '7', deviceId: '', status: 'not_found' },
+      { identifier: 'SN-A', deviceId: '', status: 'not_found' },
+    ]);
+  });
+
   it('accepts 1000 entries and refuses 1001', async () => {
     const { apiKey, organizationId } = await h.newOrg();
     await upsert(apiKey, { identifier: 'D-0', type: 't' });

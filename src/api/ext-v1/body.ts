@@ -3,6 +3,13 @@
 // document the shape and these readers enforce it.
 import { EXT_MESSAGES, ExtError } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body's text when it parsed as JSON (see plugin.ts), else null. */
+    extRawBody: string | null;
+  }
+}
+
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -90,4 +97,78 @@ export function optionalBoolean(body: JsonObject, field: string): boolean | unde
   if (!isPresent(value)) return undefined;
   if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`);
   return value;
+}
+
+/**
+ * The keys of the object at `body[member]` in the order the client wrote them. JSON.parse puts integer-like keys
+ * ("12345", a plausible serial number) before the others, so where the contract promises input order, the order is
+ * read from the text. `text` must be valid JSON (it parsed already). Undefined when `body[member]` is no object.
+ */
+export function memberKeysInTextOrder(text: string, member: string): string[] | undefined {
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const skipValue = (): void => {
+    skipSpace();
+    if (text[i] === '"') return void readString();
+    if (text[i] !== '{' && text[i] !== '[') {
+      while (i < text.length && !',}] \t\n\r'.includes(text[i]!)) i++;
+      return;
+    }
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"') {
+        readString();
+        continue;
+      }
+      i++;
+      if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) return;
+    }
+  };
+  /** At `{`: calls `onMember` with each key, positioned at its value, which `onMember` must consume. */
+  const readObject = (onMember: (key: string) => void): void => {
+    i++;
+    skipSpace();
+    if (text[i] === '}') return void i++;
+    while (i < text.length) {
+      skipSpace();
+      const key = readString();
+      skipSpace();
+      i++; // ':'
+      skipSpace();
+      onMember(key);
+      skipSpace();
+      if (text[i++] !== ',') return; // '}'
+    }
+  };
+  try {
+    skipSpace();
+    if (text[i] !== '{') return undefined;
+    let keys: string[] | undefined;
+    readObject((key) => {
+      if (key !== member || text[i] !== '{') {
+        if (key === member) keys = undefined; // JSON.parse keeps the last occurrence of a repeated key
+        return skipValue();
+      }
+      const found: string[] = [];
+      readObject((inner) => {
+        found.push(inner);
+        skipValue();
+      });
+      keys = [...new Set(found)];
+    });
+    return keys;
+  } catch {
+    return undefined;
+  }
 }

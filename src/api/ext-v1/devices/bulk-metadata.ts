@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { DomainContext } from '../../../domain/context.js';
 import { replaceDevicesMetadata, type Metadata } from '../../../domain/devices/service.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, objectBody } from '../body.js';
+import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, memberKeysInTextOrder, objectBody } from '../body.js';
 import { EXT_BULK_BODY_LIMIT } from '../plugin.js';
 import type { ExtRoute } from '../route.js';
 
@@ -32,16 +32,23 @@ const schema = {
   },
 };
 
-/** Every entry is checked before anything is written: one bad entry refuses the whole request. */
-function readEntries(body: Record<string, unknown>): Array<[string, Metadata]> {
+/**
+ * Every entry is checked before anything is written: one bad entry refuses the whole request. Entries come in the
+ * order the client wrote them (`rawBody`), which JSON.parse does not keep for integer-like keys.
+ */
+function readEntries(body: Record<string, unknown>, rawBody: string | null): Array<[string, Metadata]> {
   const devices = body.devices;
   if (!isJsonObject(devices)) {
     throw badRequest('devices is required and must be an object mapping identifiers to metadata');
   }
-  const raw = Object.entries(devices);
-  if (raw.length === 0) throw badRequest('devices must contain at least one entry');
-  if (raw.length > MAX_BULK_DEVICES) throw badRequest(`Too many devices. Maximum ${MAX_BULK_DEVICES} per request`);
-  return raw.map(([key, metadata]) => {
+  const parsedKeys = Object.keys(devices);
+  const textKeys = rawBody === null ? undefined : memberKeysInTextOrder(rawBody, 'devices');
+  const sameKeys = textKeys?.length === parsedKeys.length && textKeys.every((key) => Object.hasOwn(devices, key));
+  const keys = sameKeys ? textKeys! : parsedKeys;
+  if (keys.length === 0) throw badRequest('devices must contain at least one entry');
+  if (keys.length > MAX_BULK_DEVICES) throw badRequest(`Too many devices. Maximum ${MAX_BULK_DEVICES} per request`);
+  return keys.map((key) => {
+    const metadata = devices[key];
     const identifier = key.trim();
     if (!isJsonObject(metadata)) {
       throw badRequest(`Invalid metadata for device "${identifier}": must be a JSON object`);
@@ -61,7 +68,7 @@ export function bulkMetadataRoute(ctx: DomainContext): ExtRoute {
     bodyLimit: EXT_BULK_BODY_LIMIT,
     handler: async (request) => {
       const organizationId = organizationOf(request);
-      const entries = readEntries(objectBody(request.body));
+      const entries = readEntries(objectBody(request.body), request.extRawBody);
       const results = await replaceDevicesMetadata(ctx, organizationId, entries);
       const updated = results.filter((r) => r.status === 'updated').length;
       return { success: true, updated, notFound: results.length - updated, results };
