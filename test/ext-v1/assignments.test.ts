@@ -384,6 +384,24 @@ describeEachDialect('ext-v1 device assignments', (h) => {
 
   // ---- shared ----
 
+  it('refuses device identifiers longer than 255 characters on every assignment route', async () => {
+    const { apiKey, organizationId } = await h.newOrg();
+    const long = 'L'.repeat(256);
+    const cases: Array<[typeof toOwners, Body, string]> = [
+      [toOwners, { deviceIdentifier: long, customerEmails: ['a@example.com'], autoCreateDevice: true, deviceType: 't' }, 'deviceIdentifier must be at most 255 characters'],
+      [toOwner, { customerEmail: 'a@example.com', deviceIdentifiers: ['OK', long], autoCreateDevices: true, deviceType: 't' }, 'deviceIdentifiers entries must be at most 255 characters'],
+      [unassignOne, { deviceIdentifier: long, customerEmail: 'a@example.com' }, 'deviceIdentifier must be at most 255 characters'],
+      [unassignMany, { customerEmail: 'a@example.com', deviceIdentifiers: [long] }, 'deviceIdentifiers entries must be at most 255 characters'],
+    ];
+    for (const [call, body, error] of cases) {
+      const res = await call(apiKey, body);
+      assert.equal(res.status, 400, error);
+      assert.equal(res.body.error, error);
+    }
+    assert.equal(await countRows('customers', organizationId), 0);
+    assert.equal(await countRows('devices', organizationId), 0);
+  });
+
   it('answers 401 without a valid key and 405 for a wrong method on every assignment route', async () => {
     const { apiKey } = await h.newOrg();
     for (const name of ['assignDeviceToOwners', 'assignDevicesToOwner', 'unassignDeviceFromOwner', 'unassignDevicesFromOwner']) {

@@ -85,6 +85,18 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal(notJson.json().error, 'Invalid JSON payload');
   });
 
+  it('refuses identifiers longer than 255 characters and accepts 255', async () => {
+    const { apiKey, organizationId } = await h.newOrg();
+    const tooLong = await upsert(apiKey, { identifier: 'x'.repeat(256), type: 't' });
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.error, 'identifier must be at most 255 characters');
+    const longest = await upsert(apiKey, { identifier: ` ${'y'.repeat(255)} `, type: 't' });
+    assert.equal(longest.status, 200);
+    assert.equal(longest.body.identifier, 'y'.repeat(255));
+    const rows = await h.database.db.selectFrom('devices').select('identifier').where('organization_id', '=', organizationId).execute();
+    assert.deepEqual(rows, [{ identifier: 'y'.repeat(255) }]);
+  });
+
   it('loses no key when properties of one device are merged in parallel', async () => {
     const { apiKey, organizationId } = await h.newOrg();
     await upsert(apiKey, { identifier: 'MERGE', type: 't' });

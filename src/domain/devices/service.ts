@@ -15,6 +15,9 @@ import {
 
 export type Metadata = Record<string, unknown>;
 
+/** Longer identifiers are refused: an identifier is an indexed natural key (PostgreSQL caps index entries). */
+export const MAX_IDENTIFIER_LENGTH = 255;
+
 export interface DeviceUpsert {
   /** Trimmed, non-empty. */
   identifier: string;

@@ -1,28 +1,15 @@
 // Request fields shared by the assignment endpoints, with the contract's exact messages.
 import { isPlausibleEmail, normalizeEmail } from '../../../domain/customers/email.js';
-import {
-  badRequest,
-  distinctTrimmedStrings,
-  optionalBoolean,
-  optionalString,
-  requiredNonEmptyArray,
-  requiredTrimmedString,
-  type JsonObject,
-} from '../body.js';
+import { badRequest, optionalBoolean, optionalString, requiredNonEmptyArray, type JsonObject } from '../body.js';
 import { requiredEmail } from '../customers/email-field.js';
+import { requiredIdentifier, requiredIdentifierList } from '../devices/identifier-field.js';
 
 export const customerEmailField = (body: JsonObject): string => requiredEmail(body, 'customerEmail');
 
-export const deviceIdentifierField = (body: JsonObject): string =>
-  requiredTrimmedString(body, 'deviceIdentifier', 'deviceIdentifier is required');
+export const deviceIdentifierField = (body: JsonObject): string => requiredIdentifier(body, 'deviceIdentifier');
 
 /** Trimmed, distinct (first occurrence kept), in request order; non-strings and blanks are dropped. */
-export function deviceIdentifiersField(body: JsonObject): string[] {
-  const items = requiredNonEmptyArray(body, 'deviceIdentifiers', 'deviceIdentifiers must be a non-empty array');
-  const identifiers = distinctTrimmedStrings(items);
-  if (identifiers.length === 0) throw badRequest('No valid device identifiers provided');
-  return identifiers;
-}
+export const deviceIdentifiersField = (body: JsonObject): string[] => requiredIdentifierList(body, 'deviceIdentifiers');
 
 /** Normalized, distinct (first occurrence kept), in request order; invalid or empty entries are skipped. */
 export function customerEmailsField(body: JsonObject): string[] {

@@ -3,13 +3,14 @@ import type { DomainContext } from '../../../domain/context.js';
 import { upsertDevice } from '../../../domain/devices/service.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, objectBody, optionalObject, optionalString, requiredTrimmedString } from '../body.js';
+import { badRequest, objectBody, optionalObject, optionalString } from '../body.js';
 import type { ExtRoute } from '../route.js';
+import { requiredIdentifier } from './identifier-field.js';
 
 const schema = {
   summary: 'Create a device, or update it by identifier',
   body: Type.Object({
-    identifier: Type.String({ minLength: 1, description: "The device's natural key (serial number, MAC ...), trimmed" }),
+    identifier: Type.String({ minLength: 1, maxLength: 255, description: "The device's natural key (serial number, MAC ...), trimmed" }),
     type: Type.Optional(Type.String({ description: 'Required when the device does not exist yet' })),
     properties: Type.Optional(
       Type.Object({}, { additionalProperties: true, description: 'Merged key by key into the stored metadata' }),
@@ -34,7 +35,7 @@ export function upsertDeviceRoute(ctx: DomainContext): ExtRoute {
     handler: async (request) => {
       const organizationId = organizationOf(request);
       const body = objectBody(request.body);
-      const identifier = requiredTrimmedString(body, 'identifier', 'identifier is required');
+      const identifier = requiredIdentifier(body, 'identifier');
       const type = optionalString(body, 'type')?.trim() || undefined;
       const properties = optionalObject(body, 'properties', 'properties must be an object');
       try {
