@@ -46,11 +46,16 @@ async function fullOrg(h: Harness): Promise<LiveOrg> {
   const org = organization.id;
   const now = new Date().toISOString();
   const { db } = h.database;
-  const deviceId = randomUUID();
   const categoryId = randomUUID();
   const ticketId = randomUUID();
-  await db.insertInto('devices').values({ id: deviceId, organization_id: org, identifier: `dev-${deviceId}`, type: null, metadata: '{}', created_at: now, updated_at: now }).execute();
-  await db.insertInto('assignments').values({ id: randomUUID(), organization_id: org, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null }).execute();
+  const assigned = await h.extPost('/deviceAssignment/assignDeviceToOwners', apiKey, {
+    deviceIdentifier: 'SN-LIFECYCLE-1',
+    customerEmails: ['owner@example.com'],
+    autoCreateDevice: true,
+    deviceType: 'thermostat',
+  });
+  assert.equal(assigned.statusCode, 200, assigned.body);
+  const deviceId = assigned.json().deviceId as string;
   await db.insertInto('orders').values({ id: randomUUID(), organization_id: org, customer_id: customerId, order_identifier: 'A-1', created_at: now }).execute();
   await db.insertInto('categories').values({ id: categoryId, organization_id: org, name: 'Billing', name_key: 'billing', keywords: '[]', created_at: now }).execute();
   await db
