@@ -4,7 +4,9 @@ export type DomainProblem =
   | { code: 'organization_not_found' }
   | { code: 'api_key_not_found' }
   | { code: 'customer_not_found' }
-  | { code: 'customer_email_taken'; customerId: string };
+  | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'category_name_taken'; name: string }
+  | { code: 'invalid_input'; field: string; reason: string };
 
 export type DomainProblemCode = DomainProblem['code'];
 
