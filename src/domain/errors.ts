@@ -5,6 +5,7 @@ export type DomainProblem =
   | { code: 'api_key_not_found' }
   | { code: 'customer_not_found' }
   | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'device_not_found' }
   | { code: 'category_name_taken'; name: string }
   | { code: 'invalid_input'; field: string; reason: string };
 

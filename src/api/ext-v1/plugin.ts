@@ -5,6 +5,7 @@ import type { DomainContext } from '../../domain/context.js';
 import { apiKeyAuth } from './auth.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
+import { registerTicketRoutes } from './tickets/routes.js';
 
 export interface ExtV1Options {
   ctx: DomainContext;
@@ -48,6 +49,7 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
   });
 
   registerCustomerRoutes(app, ctx);
+  registerTicketRoutes(app, ctx);
 }
 
 function fastifyErrorMessage(error: FastifyError): { status: 400 | 413; message: string } | undefined {
