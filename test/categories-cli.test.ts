@@ -99,13 +99,14 @@ describeEachDialect('telemap category', (h) => {
   });
 
   it('answers --help on each command', async () => {
-    for (const args of [['category', 'add', '--help'], ['category', 'list', '--help'], ['category', '--help']]) {
+    for (const args of [['category', 'add', '--help'], ['category', 'list', '--help'], ['category', '--help'], ['order', 'link', '--help']]) {
       const result = await runInProcess(h, args);
       assert.equal(result.code, 0, args.join(' '));
-      assert.match(result.stdout, /Usage: telemap category/);
+      assert.match(result.stdout, /Usage: telemap (category|order)/);
     }
     const overview = await runInProcess(h, ['--help']);
     assert.match(overview.stdout, /category add/);
     assert.match(overview.stdout, /category list/);
+    assert.match(overview.stdout, /order link/);
   });
 });

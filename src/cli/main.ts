@@ -2,10 +2,11 @@
 import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
+import { orderLink } from './commands/order.js';
 import { orgCreate } from './commands/org.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
-export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke, categoryAdd, categoryList];
+export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke, categoryAdd, categoryList, orderLink];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
