@@ -40,7 +40,7 @@ describeEachDialect('telemap category', (h) => {
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /^Category [0-9a-f-]{36} "Billing" created\.\n$/);
 
-    const listed = await runTelemap(['category', 'list', '--org', organizationId, '--json'], h.databaseUrl);
+    const listed = await runInProcess(h, ['category', 'list', '--org', organizationId, '--json']);
     assert.equal(listed.code, 0, listed.stderr);
     const rows = JSON.parse(listed.stdout) as Array<{ id: string; name: string; keywords: string[] }>;
     assert.deepEqual(rows.map((r) => [r.name, r.keywords]), [['Battery', ['charging', 'power bank']], ['Billing', []]]);
@@ -61,7 +61,7 @@ describeEachDialect('telemap category', (h) => {
     const { organizationId } = await h.newOrg();
     const other = await h.newOrg('Other');
     assert.equal((await runInProcess(h, ['category', 'add', '--org', organizationId, '--name', 'Hardware'])).code, 0);
-    const dup = await runTelemap(['category', 'add', '--org', organizationId, '--name', 'HARDWARE '], h.databaseUrl);
+    const dup = await runInProcess(h, ['category', 'add', '--org', organizationId, '--name', 'HARDWARE ']);
     assert.equal(dup.code, 1);
     assert.equal(dup.stderr, 'telemap: category already exists: Hardware\n');
     const elsewhere = await runInProcess(h, ['category', 'add', '--org', other.organizationId, '--name', 'hardware']);
