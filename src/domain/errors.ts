@@ -11,7 +11,9 @@ export type DomainProblem =
   | { code: 'customer_email_taken'; customerId: string }
   | { code: 'device_not_found' }
   | { code: 'device_type_required' }
-  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] };
+  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] }
+  | { code: 'category_name_taken'; name: string }
+  | { code: 'invalid_input'; field: string; reason: string };
 
 export type DomainProblemCode = DomainProblem['code'];
 

@@ -7,6 +7,7 @@ import { registerAssignmentRoutes } from './assignments/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
+import { registerTicketRoutes } from './tickets/routes.js';
 
 export interface ExtV1Options {
   ctx: DomainContext;
@@ -56,6 +57,7 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerAssignmentRoutes(app, ctx);
+  registerTicketRoutes(app, ctx);
 }
 
 function fastifyErrorMessage(error: FastifyError): { status: 400 | 413; message: string } | undefined {
