@@ -106,7 +106,7 @@ describeEachDialect('/api/v1 API keys', (h) => {
 
   it('validates the create body', async () => {
     const { token } = await tokenOrg(h);
-    assertV1Error(await v1(h, 'POST', '/api-keys', token, { name: 42 }), 400, 'bad_request');
+    assertV1Error(await v1(h, 'POST', '/api-keys', token, { name: 42 }), 400, 'bad_request', 'name: Expected string');
     assertV1Error(await v1(h, 'POST', '/api-keys', token, { name: '' }), 400, 'bad_request');
     assertV1Error(await v1(h, 'POST', '/api-keys', token, { name: 'x'.repeat(256) }), 400, 'bad_request');
     const badJson = await h.request({
@@ -116,6 +116,14 @@ describeEachDialect('/api/v1 API keys', (h) => {
       body: '{"name":',
     });
     assertV1Error(badJson, 400, 'bad_request', 'The body is not valid JSON');
+    const plain = await h.request({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body: '<name>x</name>',
+    });
+    assertV1Error(plain, 415, 'unsupported_media_type');
+    assertV1Error(await v1(h, 'POST', '/api-keys', token, { name: 'x', extra: true }), 400, 'bad_request');
     const big = await v1(h, 'POST', '/api-keys', token, { name: 'x'.repeat(2 * 1024 * 1024) });
     assertV1Error(big, 413, 'payload_too_large');
     assert.deepEqual((await v1(h, 'GET', '/api-keys', token)).json(), { data: [] });

@@ -46,11 +46,16 @@ async function fullOrg(h: Harness): Promise<LiveOrg> {
   const org = organization.id;
   const now = new Date().toISOString();
   const { db } = h.database;
-  const deviceId = randomUUID();
   const categoryId = randomUUID();
   const ticketId = randomUUID();
-  await db.insertInto('devices').values({ id: deviceId, organization_id: org, identifier: `dev-${deviceId}`, type: null, metadata: '{}', created_at: now, updated_at: now }).execute();
-  await db.insertInto('assignments').values({ id: randomUUID(), organization_id: org, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null }).execute();
+  const assigned = await h.extPost('/deviceAssignment/assignDeviceToOwners', apiKey, {
+    deviceIdentifier: 'SN-LIFECYCLE-1',
+    customerEmails: ['owner@example.com'],
+    autoCreateDevice: true,
+    deviceType: 'thermostat',
+  });
+  assert.equal(assigned.statusCode, 200, assigned.body);
+  const deviceId = assigned.json().deviceId as string;
   await db.insertInto('orders').values({ id: randomUUID(), organization_id: org, customer_id: customerId, order_identifier: 'A-1', created_at: now }).execute();
   await db.insertInto('categories').values({ id: categoryId, organization_id: org, name: 'Billing', name_key: 'billing', keywords: '[]', created_at: now }).execute();
   await db
@@ -129,6 +134,17 @@ describeEachDialect('organization lifecycle', (h) => {
     const unknown = await cliInProcess(h, ['org', 'restore', randomUUID()]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /^telemap: organization not found: /);
+  });
+
+  it('refuses to restore an organization whose email a live organization took meanwhile', async () => {
+    const org = await fullOrg(h);
+    const { email } = await h.database.db.selectFrom('organizations').select('email').where('id', '=', org.organizationId).executeTakeFirstOrThrow();
+    await deleteOverHttp(h, org);
+    await createOrganizationWithSecret(h.ctx, { name: 'Successor', email: String(email) });
+    const refused = await cliInProcess(h, ['org', 'restore', org.organizationId]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.err, `telemap: organization ${org.organizationId} cannot be restored: another organization now uses its email`);
+    assert.deepEqual(await works(h, org), { token: 401, ext: 401 });
   });
 
   it('refuses to restore past the retention window', async () => {

@@ -6,6 +6,7 @@ import type { Database } from './connect.js';
 import type { DialectSpec } from './dialect.js';
 import * as initial from './migrations/0001_initial.js';
 import * as dashboardUsers from './migrations/0002_dashboard_users.js';
+import * as assignmentPosition from './migrations/0003_assignment_position.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -13,6 +14,7 @@ type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: Dialec
 const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0001_initial', initial],
   ['0002_dashboard_users', dashboardUsers],
+  ['0003_assignment_position', assignmentPosition],
 ];
 
 class CompiledMigrations implements MigrationProvider {

@@ -9,9 +9,13 @@ export type DomainProblem =
   | { code: 'api_key_revoked' }
   | { code: 'customer_not_found' }
   | { code: 'customer_email_taken'; customerId: string }
-  | { code: 'invalid_input'; message: string }
   | { code: 'user_email_taken' }
-  | { code: 'ticket_not_found' };
+  | { code: 'ticket_not_found' }
+  | { code: 'device_not_found' }
+  | { code: 'device_type_required' }
+  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] }
+  | { code: 'category_name_taken'; name: string }
+  | { code: 'invalid_input'; field: string; reason: string };
 
 export type DomainProblemCode = DomainProblem['code'];
 

@@ -55,8 +55,9 @@ describe('dashboard in Chromium', { skip }, () => {
     };
     ids.heatPump = await device('HP-2041-77X', 'heat-pump', { firmware: '4.2.1', site: 'Basement' }, '2026-09-01T08:00:00.000Z');
     ids.thermostat = await device('TS-1188-03A', 'thermostat', { firmware: '1.9.0' }, '2026-09-02T08:00:00.000Z');
+    // Each customer owns at most one seeded link, so its position is 1.
     const assign = (deviceId: string, customerId: string, from: string, to: string | null) =>
-      db.insertInto('assignments').values({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: from, unassigned_at: to }).execute();
+      db.insertInto('assignments').values({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: from, unassigned_at: to, position: 1 }).execute();
     await assign(ids.heatPump, ids['sam.okafor@example.com']!, '2026-09-01T09:00:00.000Z', '2026-10-15T12:00:00.000Z');
     await assign(ids.heatPump, ids['maria.lopez@example.com']!, '2026-10-15T12:00:00.000Z', null);
     await assign(ids.thermostat, ids['lee.chen@example.com']!, '2026-09-03T09:00:00.000Z', null);

@@ -91,9 +91,15 @@ export async function seedDevice(h: Harness, organizationId: string, identifier:
 }
 
 export async function seedAssignment(h: Harness, organizationId: string, deviceId: string, customerId: string, assignedAt: string, unassignedAt: string | null = null) {
+  const last = await h.database.db
+    .selectFrom('assignments')
+    .select((eb) => eb.fn.max('position').as('last'))
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  const position = Number(last?.last ?? 0) + 1;
   await h.database.db
     .insertInto('assignments')
-    .values({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: assignedAt, unassigned_at: unassignedAt })
+    .values({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: assignedAt, unassigned_at: unassignedAt, position })
     .execute();
 }
 

@@ -32,7 +32,7 @@ export function idOr404(params: unknown, what: string): string {
 
 /** Domain problems of list and workflow calls, as /api/v1 errors; anything else propagates. */
 export function v1Problem(error: unknown): never {
-  if (isDomainError(error, 'invalid_input')) throw new V1Error('bad_request', error.problem.message);
+  if (isDomainError(error, 'invalid_input')) throw new V1Error('bad_request', `${error.problem.field} ${error.problem.reason}`);
   if (isDomainError(error, 'ticket_not_found')) throw new V1Error('not_found', 'Ticket not found');
   throw error;
 }

@@ -3,11 +3,12 @@
 // Routes declare TypeBox schemas for params, body and responses; the response schema is what gets serialized.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
+import { isDomainError } from '../../domain/errors.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
-import { integrationTokenAuthenticator, v1Auth, type V1Authenticator } from './auth.js';
+import { integrationTokenAuthenticator, UNAUTHORIZED_MESSAGE, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
 import { v1ValidatorCompiler } from './validation.js';
 
@@ -31,6 +32,8 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
 
   app.setErrorHandler(async (error: FastifyError | V1Error, request, reply) => {
     if (error instanceof V1Error) return sendV1Error(request, reply, error.code, error.message);
+    // The caller's organization was deleted between authentication and the handler: its credentials are void.
+    if (isDomainError(error, 'organization_not_found')) return sendV1Error(request, reply, 'unauthorized', UNAUTHORIZED_MESSAGE);
     if (error.validation) return sendV1Error(request, reply, 'bad_request', error.message);
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -2,7 +2,7 @@ import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.j
 import { isDomainError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/ids.js';
 import { generatePassword } from '../../domain/users/password.js';
-import { createUser, isUserRole, passwordProblem, USER_ROLES, type UserRole } from '../../domain/users/service.js';
+import { createUser, isUserRole, passwordReason, USER_ROLES, type UserRole } from '../../domain/users/service.js';
 import type { DomainContext } from '../../domain/context.js';
 import { CliError, requiredString, type CliIo, type Command, type ParsedArgs } from '../command.js';
 
@@ -18,8 +18,8 @@ async function readPipedStdin(): Promise<string> {
 export async function passwordFromStdinOrGenerated(): Promise<{ password: string; generated: boolean }> {
   const piped = await readPipedStdin();
   if (piped === '') return { password: generatePassword(), generated: true };
-  const problem = passwordProblem(piped);
-  if (problem) throw new CliError(problem);
+  const reason = passwordReason(piped);
+  if (reason) throw new CliError(`the password ${reason}`);
   return { password: piped, generated: false };
 }
 
@@ -40,7 +40,7 @@ export async function createUserOrFail(
   } catch (error) {
     if (isDomainError(error, 'organization_not_found')) throw new CliError(`organization not found: ${organizationId}`);
     if (isDomainError(error, 'user_email_taken')) throw new CliError(`a dashboard user with email ${input.email} already exists`);
-    if (isDomainError(error, 'invalid_input')) throw new CliError(error.problem.message);
+    if (isDomainError(error, 'invalid_input')) throw new CliError(`${error.problem.field} ${error.problem.reason}`);
     throw error;
   }
 }

@@ -15,7 +15,7 @@ export interface ListOptions {
 function cursorOrFail(raw: string | undefined) {
   if (raw === undefined || raw === '') return undefined;
   const cursor = decodeCursor(raw);
-  if (!cursor) throw new DomainError({ code: 'invalid_input', message: 'cursor is not valid' });
+  if (!cursor) throw new DomainError({ code: 'invalid_input', field: 'cursor', reason: 'is not a cursor this server produced' });
   return cursor;
 }
 
@@ -190,12 +190,12 @@ export async function deviceAssignmentHistory(
 }
 
 /** The customer's current devices, oldest link first. */
+/** The customer's current devices, oldest link first (by the customer's link `position`, as ext-v1 lists them). */
 export async function currentDevicesOf(db: Db, organizationId: string, customerId: string): Promise<AssignmentView[]> {
   const rows = await assignmentQuery(db, organizationId)
     .where('assignments.customer_id', '=', customerId)
     .where('assignments.unassigned_at', 'is', null)
-    .orderBy('assignments.assigned_at')
-    .orderBy('assignments.id')
+    .orderBy('assignments.position')
     .execute();
   return rows.map(assignmentView);
 }

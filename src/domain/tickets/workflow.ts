@@ -45,11 +45,11 @@ export async function addReply(
   reply: { role: ReplyRole; content: string },
 ): Promise<AddedReply> {
   const content = reply.content.trim();
-  if (content === '') throw new DomainError({ code: 'invalid_input', message: 'the reply is empty' });
+  if (content === '') throw new DomainError({ code: 'invalid_input', field: 'content', reason: 'must not be empty' });
   if (content.length > REPLY_MAX_LENGTH) {
-    throw new DomainError({ code: 'invalid_input', message: `the reply is longer than ${REPLY_MAX_LENGTH} characters` });
+    throw new DomainError({ code: 'invalid_input', field: 'content', reason: `must be at most ${REPLY_MAX_LENGTH} characters` });
   }
-  if (content.includes('\0')) throw new DomainError({ code: 'invalid_input', message: 'the reply contains NUL characters' });
+  if (content.includes('\0')) throw new DomainError({ code: 'invalid_input', field: 'content', reason: 'must not contain NUL characters' });
   const { db } = ctx.database;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -21,10 +21,10 @@ export interface NewUserInput {
   password: string;
 }
 
-/** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+/** Why a password is refused (completing "password …"), or null when it is acceptable. */
+export function passwordReason(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters long`;
   return null;
 }
 
@@ -32,9 +32,9 @@ export function passwordProblem(password: string): string | null {
 export async function createUser(ctx: DomainContext, organizationId: string, input: NewUserInput): Promise<string> {
   const { db } = ctx.database;
   const email = normalizeEmail(input.email);
-  if (!isPlausibleEmail(email)) throw new DomainError({ code: 'invalid_input', message: 'invalid email' });
-  const problem = passwordProblem(input.password);
-  if (problem) throw new DomainError({ code: 'invalid_input', message: problem });
+  if (!isPlausibleEmail(email)) throw new DomainError({ code: 'invalid_input', field: 'email', reason: 'is not a valid email address' });
+  const reason = passwordReason(input.password);
+  if (reason) throw new DomainError({ code: 'invalid_input', field: 'password', reason });
   if (!(await findLiveOrganization(db, organizationId))) throw new DomainError({ code: 'organization_not_found' });
   const id = newId();
   const now = isoNow(ctx.clock);

@@ -148,7 +148,7 @@ ${
           title: 'Reply not sent',
           user,
           status: 400,
-          notice: { kind: 'error', text: `The reply was not sent: ${error.problem.message}.` },
+          notice: { kind: 'error', text: `The reply was not sent: it ${error.problem.reason}.` },
           body: html`<p><a href="/tickets/${id}">Back to the ticket</a></p>`,
         });
       }
