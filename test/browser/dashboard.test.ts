@@ -183,8 +183,19 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.getByText('"firmware": "4.2.1"').waitFor();
   });
 
-  it('replies to a ticket and changes its status', async () => {
-    await page.goto(`${server.baseUrl}/tickets/${ids.ticket}`);
+  it('opens a ticket created through ext-v1, replies to it and changes its status', async () => {
+    const created = await ext('/ticket/createTicket', apiKey, {
+      title: 'Display flickers after power cut',
+      customerEmail: 'maria.lopez@example.com',
+      priority: 'high',
+      deviceIdentifier: 'HP-2041-77X',
+      messages: [{ role: 'customer', content: 'The display flickers since the power cut this morning.' }],
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    await page.getByRole('link', { name: 'Tickets' }).click();
+    await page.getByRole('link', { name: 'Display flickers after power cut' }).click();
+    await page.locator('.message.role-customer', { hasText: 'The display flickers since the power cut this morning.' }).waitFor();
+    await page.getByRole('link', { name: 'HP-2041-77X' }).waitFor();
     await page.getByLabel('Your reply (sent as agent)').fill('A technician will call you today.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('Your reply was added').waitFor();
@@ -193,6 +204,7 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.getByText('The status was changed').waitFor();
     assert.equal(await page.locator('.lead .badge').first().textContent(), 'in progress');
+    assert.match(page.url(), new RegExp(`/tickets/${created.body.ticketId as string}`));
   });
 
   it('is readable at 390 px wide: nothing overflows the page sideways', async () => {
