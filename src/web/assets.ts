@@ -99,8 +99,17 @@ td.key-actions form.actions { flex-wrap:nowrap; }
   .message { max-width:100%; }
   th, td { padding:.45rem .5rem; }
   .hide-narrow { display:none; }
-  td.key-actions { min-width:16rem; }
+  td.key-actions { min-width:0; }
   td.key-actions form.actions { flex-wrap:wrap; }
+  /* Tables marked .stack become one card per row: every cell on its own line, labelled. */
+  table.stack thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display:block; width:100%; }
+  table.stack tr { border-bottom:1px solid var(--line); padding:.5rem 0; }
+  table.stack tr:last-child { border-bottom:none; }
+  table.stack td { border:none; padding:.15rem .75rem; }
+  table.stack td[data-label]::before { content:attr(data-label) ": "; font-weight:600; color:var(--muted); font-size:.85rem; }
+  table.stack td.hide-narrow { display:none; }
+  .badge { white-space:normal; }
   dl.fields { grid-template-columns:1fr; }
   dl.fields dd { margin-bottom:.5rem; }
 }

@@ -12,6 +12,7 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const NARROW_SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const skip = chromiumSkipReason() ?? false;
 
 describe('dashboard in Chromium', { skip }, () => {
@@ -219,6 +220,8 @@ describe('dashboard in Chromium', { skip }, () => {
         return { by: document.documentElement.scrollWidth - width, wide };
       });
       assert.ok(overflow.by <= 0, `${path} overflows by ${overflow.by}px at 390px: ${overflow.wide.join(', ')}`);
+      // For people to look at (test-results/ is not committed).
+      await page.screenshot({ path: `${NARROW_SCREENSHOTS}${path.split('/')[1]}${path.split('/').length > 2 ? '-detail' : ''}-390.png`, fullPage: true });
     }
   });
 });

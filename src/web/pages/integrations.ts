@@ -109,12 +109,12 @@ ${
 ${
   keys.length === 0
     ? html`<div class="empty"><p>No API keys yet. Create one below and give it to your integration.</p></div>`
-    : html`<div class="table-wrap"><table>
-  <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col" class="hide-narrow">Created</th><th scope="col" class="hide-narrow">Last used</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
+    : html`<div class="table-wrap"><table class="stack">
+  <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
   <tbody>${keys.map(
     (k) => html`<tr>
-    <td>${k.name}</td><td><code>${k.prefix}…</code></td><td class="hide-narrow">${time(k.created_at)}</td><td class="hide-narrow">${time(k.last_used_at)}</td>
-    <td>${keyState(k, now)}</td><td class="key-actions">${keyActions(user, k, now)}</td></tr>`,
+    <td><strong>${k.name}</strong></td><td data-label="Prefix"><code>${k.prefix}…</code></td><td data-label="Created">${time(k.created_at)}</td><td data-label="Last used">${time(k.last_used_at)}</td>
+    <td data-label="State">${keyState(k, now)}</td><td class="key-actions">${keyActions(user, k, now)}</td></tr>`,
   )}</tbody></table></div>`
 }
 </section>

@@ -34,16 +34,16 @@ export function registerTicketPages(app: FastifyInstance, { ctx }: WebDeps): voi
         ? filtered
           ? html`<div class="empty"><h2>No tickets match these filters</h2><p>Try another status or priority, or <a href="/tickets">show all tickets</a>.</p></div>`
           : html`<div class="empty"><h2>The inbox is empty</h2><p>Tickets arrive when your integration calls <code>POST /api/ext-v1/ticket/createTicket</code>. If nothing is connected yet, an admin can create an API key on the <a href="/integrations">Integrations</a> page.</p></div>`
-        : html`<div class="table-wrap"><table>
+        : html`<div class="table-wrap"><table class="stack">
   <caption class="visually-hidden">Tickets, newest first</caption>
   <thead><tr><th scope="col">Title</th><th scope="col">Customer</th><th scope="col">Priority</th><th scope="col">Status</th><th scope="col" class="hide-narrow">Created</th></tr></thead>
   <tbody>
   ${page.data.map(
     (t) => html`<tr>
     <td><a href="/tickets/${t.id}">${t.title}</a></td>
-    <td>${t.customerName}<br><span class="muted">${t.customerEmail}</span></td>
-    <td>${priorityBadge(t.priority)}</td>
-    <td>${statusBadge(t.status)}</td>
+    <td data-label="Customer">${t.customerName}<br><span class="muted">${t.customerEmail}</span></td>
+    <td data-label="Priority">${priorityBadge(t.priority)}</td>
+    <td data-label="Status">${statusBadge(t.status)}</td>
     <td class="hide-narrow">${time(t.createdAt)}</td>
   </tr>`,
   )}
