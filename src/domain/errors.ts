@@ -8,7 +8,10 @@ export type DomainProblem =
   | { code: 'api_key_not_found' }
   | { code: 'api_key_revoked' }
   | { code: 'customer_not_found' }
-  | { code: 'customer_email_taken'; customerId: string };
+  | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'device_not_found' }
+  | { code: 'device_type_required' }
+  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] };
 
 export type DomainProblemCode = DomainProblem['code'];
 

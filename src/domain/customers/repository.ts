@@ -56,7 +56,10 @@ export async function updateCustomerRow(
   return result.numUpdatedRows > 0n;
 }
 
-/** Identifiers of the devices currently linked to the customer, oldest link first. */
+/**
+ * Identifiers of the devices currently linked to the customer, oldest link first. `position` numbers a customer's
+ * links in the order they were made (migration 0003); `assigned_at` alone ties within a millisecond.
+ */
 export async function activeDeviceIdentifiers(db: Db, organizationId: string, customerId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('assignments')
@@ -65,8 +68,7 @@ export async function activeDeviceIdentifiers(db: Db, organizationId: string, cu
     .where('assignments.organization_id', '=', organizationId)
     .where('assignments.customer_id', '=', customerId)
     .where('assignments.unassigned_at', 'is', null)
-    .orderBy('assignments.assigned_at')
-    .orderBy('assignments.id')
+    .orderBy('assignments.position')
     .execute();
   return rows.map((r) => r.identifier);
 }
