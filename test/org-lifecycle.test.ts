@@ -50,7 +50,7 @@ async function fullOrg(h: Harness): Promise<LiveOrg> {
   const categoryId = randomUUID();
   const ticketId = randomUUID();
   await db.insertInto('devices').values({ id: deviceId, organization_id: org, identifier: `dev-${deviceId}`, type: null, metadata: '{}', created_at: now, updated_at: now }).execute();
-  await db.insertInto('assignments').values({ id: randomUUID(), organization_id: org, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null }).execute();
+  await db.insertInto('assignments').values({ id: randomUUID(), organization_id: org, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null, position: 1 }).execute();
   await db.insertInto('orders').values({ id: randomUUID(), organization_id: org, customer_id: customerId, order_identifier: 'A-1', created_at: now }).execute();
   await db.insertInto('categories').values({ id: categoryId, organization_id: org, name: 'Billing', name_key: 'billing', keywords: '[]', created_at: now }).execute();
   await db
