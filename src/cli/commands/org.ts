@@ -33,11 +33,18 @@ export const orgCreate: Command = {
         if (taken) throw new CliError(`a dashboard user with email ${adminEmail} already exists`);
       }
       const organization = await createOrganizationWithKey(ctx, { name, email });
+      // Not in the organization's transaction (createOrganizationWithKey owns its own); the check above makes a
+      // failure here unlikely.
       const adminUserId =
         adminEmail !== undefined && admin
           ? await createUserOrFail(ctx, organization.organizationId, { email: adminEmail, role: 'admin', password: admin.password })
           : undefined;
       return { ...organization, adminUserId };
+    }).catch((error: unknown) => {
+      if (isDomainError(error, 'organization_email_taken')) {
+        throw new CliError(`an organization with email ${email} already exists (see: telemap org list)`);
+      }
+      throw error;
     });
 
     if (args.values.json) {
