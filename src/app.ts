@@ -39,7 +39,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerOpenApi(app);
   registerHealthRoutes(app, database);
-  await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
+  await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx, rateLimit: config.rateLimit });
   await registerApiReference(app);
 
   app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));

@@ -1,6 +1,7 @@
 // Configuration is read once from the environment into a frozen, typed object. Every problem is collected so
 // that an operator fixes a bad deployment in one pass instead of one error per restart.
 import { isAbsolute, resolve } from 'node:path';
+import { parseRateLimit, type RateLimitWindow } from './http/rate-limit.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -13,6 +14,8 @@ export interface Config {
   /** The platform operator's token for provisioning organizations; null when not configured. */
   readonly adminToken: string | null;
   readonly logLevel: LogLevel;
+  /** Per-API-key request windows on ext-v1 (per process); null when rate limiting is off (the default). */
+  readonly rateLimit: readonly RateLimitWindow[] | null;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/telemap.db';
@@ -42,8 +45,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
 
+  let rateLimit: RateLimitWindow[] | null = null;
+  try {
+    rateLimit = parseRateLimit(env.TELEMAP_RATE_LIMIT);
+  } catch (error) {
+    problems.push(
+      `TELEMAP_RATE_LIMIT must be comma-separated <requests>:<seconds> windows, e.g. "100:1,2000:60" ` +
+        `(${(error as Error).message})`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ port, host, database: Object.freeze(database), adminToken, logLevel });
+  return Object.freeze({
+    port,
+    host,
+    database: Object.freeze(database),
+    adminToken,
+    logLevel,
+    rateLimit: rateLimit && Object.freeze(rateLimit.map((w) => Object.freeze(w))),
+  });
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {
