@@ -10,6 +10,8 @@
 //   --seed N               customers, each owning a device (default 10000)
 //   --duration S           seconds per measured run (default 10), after a warm-up of --warmup S (default 2)
 //   --connections N        concurrent connections (default 32)
+//   --rounds N             alternate Telemap and floor runs N times and report medians (default 1; use 3 or more
+//                          on a shared, noisy machine, so that drift in the background load hits both alike)
 //   --only a,b             scenarios to run (names as printed)
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'boolean', default: false },
@@ -49,6 +52,7 @@ const seedCount = Number(args.seed);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 const connections = Number(args.connections);
+const rounds = Math.max(1, Number(args.rounds));
 const only = args.only?.split(',').map((s) => s.trim());
 
 // ---- processes ---------------------------------------------------------------------------------------------------
@@ -187,11 +191,14 @@ function scenarios(seeded: Seeded): Scenario[] {
 
 /** One request through the real server: whether the route exists, and the size of a typical answer. */
 async function probe(base: string, apiKey: string, scenario: Scenario): Promise<{ served: boolean; bytes: number; status: number; body: string }> {
-  const res = await fetch(base + scenario.paths[0], {
-    method: scenario.method,
-    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-    body: scenario.bodies?.[0],
-  });
+  const send = () =>
+    fetch(base + scenario.paths[0], {
+      method: scenario.method,
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: scenario.bodies?.[0],
+    });
+  // A kept-alive socket from the previous probe may be closed by the server just as it is reused: try again once.
+  const res = await send().catch(send);
   const body = await res.text();
   const served = !(res.status === 404 && body.includes('"Not found"'));
   return { served, bytes: Buffer.byteLength(body), status: res.status, body };
@@ -265,12 +272,18 @@ async function main(): Promise<void> {
       const floorHeaders = { 'content-type': 'application/json', 'x-floor-bytes': String(check.bytes) };
       process.stdout.write(`${scenario.name}: warm-up, `);
       if (warmup > 0) load(base, apiHeaders, warmup);
-      process.stdout.write('telemap, ');
-      const measured = load(base, apiHeaders, duration);
-      const rss = rssMb(server.pid!).rss;
-      process.stdout.write('floor … ');
       if (warmup > 0) load(floorBase, floorHeaders, warmup);
-      const floor = load(floorBase, floorHeaders, duration);
+      const measuredRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        process.stdout.write('telemap, ');
+        measuredRuns.push(load(base, apiHeaders, duration));
+        process.stdout.write('floor, ');
+        floorRuns.push(load(floorBase, floorHeaders, duration));
+      }
+      const measured = median(measuredRuns);
+      const floor = median(floorRuns);
+      const rss = rssMb(server.pid!).rss;
       const row: Row = {
         scenario: scenario.name,
         kind: scenario.kind,
@@ -306,6 +319,7 @@ async function main(): Promise<void> {
       durationSeconds: duration,
       warmupSeconds: warmup,
       connections,
+      rounds,
       logLevel: args['log-level'],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
@@ -324,6 +338,13 @@ async function main(): Promise<void> {
     await db.drop();
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   }
+}
+
+/** The run with the median throughput (its latencies with it), and the sums of failures over all runs. */
+function median(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...middle, non2xx: runs.reduce((n, r) => n + r.non2xx, 0), errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
 function printTable(rows: Row[]): void {
