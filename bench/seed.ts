@@ -73,7 +73,7 @@ export async function seed(
         created_at: now,
         updated_at: now,
       });
-      assignments.push({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null });
+      assignments.push({ id: newId(), organization_id: organizationId, device_id: deviceId, customer_id: customerId, assigned_at: now, unassigned_at: null, position: 1 });
       if (i % step === 0 && sample.length < sampleSize) sample.push({ index: i, id: customerId, email: emailOf(i), device: deviceOf(i) });
     }
     await database.db.transaction().execute(async (trx) => {

@@ -6,8 +6,11 @@ import type { Database } from './db/connect.js';
 import type { DomainContext } from './domain/context.js';
 import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
 import { registerHealthRoutes } from './api/health.js';
+import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations-v2/plugin.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
+import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
+import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
 
@@ -40,6 +43,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app);
   registerHealthRoutes(app, database);
   await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx, rateLimit: config.rateLimit });
+  await app.register(v1Plugin, { prefix: V1_PREFIX, ctx });
+  await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
   await registerApiReference(app);
 
   app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
@@ -52,5 +57,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return sendV1Error(request, reply, 'internal_error', 'Internal server error');
   });
 
+  schedulePurge(app, ctx, config);
   return app;
+}
+
+/**
+ * Deleted organizations past their retention are purged once at start and then every purge interval. Every
+ * server process runs it; the purge is a single idempotent DELETE, so concurrent runs on one database are safe.
+ */
+function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config): void {
+  let schedule: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    schedule = startPurgeSchedule(ctx, {
+      retentionDays: config.orgRetentionDays,
+      intervalMs: config.orgPurgeIntervalMinutes * 60_000,
+      onResult: (error, purged) => {
+        if (error) app.log.error({ err: error }, 'purge of deleted organizations failed');
+        else if (purged > 0) app.log.info({ purged }, 'purged deleted organizations past their retention');
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
+  });
 }

@@ -16,6 +16,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Per-API-key request windows on ext-v1 (per process); null when rate limiting is off (the default). */
   readonly rateLimit: readonly RateLimitWindow[] | null;
+  /** Anyone may create an organization over /v2/integrations, without the admin token. */
+  readonly openSignup: boolean;
+  /** Days a deleted organization is kept (and can be restored) before it is purged. */
+  readonly orgRetentionDays: number;
+  /** Minutes between two runs of the purge of expired deleted organizations. */
+  readonly orgPurgeIntervalMinutes: number;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/telemap.db';
@@ -55,6 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     );
   }
 
+  const openSignup = parseBoolean('TELEMAP_OPEN_SIGNUP', env.TELEMAP_OPEN_SIGNUP, false, problems);
+  const orgRetentionDays = parsePositiveInteger('TELEMAP_ORG_RETENTION_DAYS', env.TELEMAP_ORG_RETENTION_DAYS, 30, problems);
+  const orgPurgeIntervalMinutes = parsePositiveInteger(
+    'TELEMAP_ORG_PURGE_INTERVAL_MINUTES',
+    env.TELEMAP_ORG_PURGE_INTERVAL_MINUTES,
+    60,
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -63,7 +78,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     adminToken,
     logLevel,
     rateLimit: rateLimit && Object.freeze(rateLimit.map((w) => Object.freeze(w))),
+    openSignup,
+    orgRetentionDays,
+    orgPurgeIntervalMinutes,
   });
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function parsePositiveInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
+    problems.push(`${name} must be a positive integer (got "${raw}")`);
+    return fallback;
+  }
+  return parsed;
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {

@@ -1,10 +1,23 @@
 // `telemap`: the operator's command line. Each subcommand lives in commands/; this file only dispatches.
 import { ConfigError } from '../config.js';
+import { categoryAdd, categoryList } from './commands/category.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
-import { orgCreate } from './commands/org.js';
+import { orderLink } from './commands/order.js';
+import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
-export const COMMANDS: readonly Command[] = [orgCreate, keyCreate, keyList, keyRevoke];
+export const COMMANDS: readonly Command[] = [
+  orgCreate,
+  orgList,
+  orgRestore,
+  orgPurge,
+  keyCreate,
+  keyList,
+  keyRevoke,
+  categoryAdd,
+  categoryList,
+  orderLink,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

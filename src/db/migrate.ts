@@ -5,11 +5,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './connect.js';
 import type { DialectSpec } from './dialect.js';
 import * as initial from './migrations/0001_initial.js';
+import * as assignmentPosition from './migrations/0003_assignment_position.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
 /** In order; names are stored in the database, so never rename or reorder one that has shipped. */
-const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [['0001_initial', initial]];
+const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [
+  ['0001_initial', initial],
+  ['0003_assignment_position', assignmentPosition],
+];
 
 class CompiledMigrations implements MigrationProvider {
   constructor(private readonly dialect: DialectSpec) {}

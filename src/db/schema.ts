@@ -63,6 +63,8 @@ export interface AssignmentsTable {
   customer_id: string;
   assigned_at: string;
   unassigned_at: string | null;
+  /** Order of the link among the customer's links (1, 2, 3 ...), history included; timestamps can tie. */
+  position: number;
 }
 
 export interface OrdersTable {

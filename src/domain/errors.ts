@@ -2,9 +2,18 @@
 // their own wire format; nothing matches on message text.
 export type DomainProblem =
   | { code: 'organization_not_found' }
+  | { code: 'organization_email_taken' }
+  | { code: 'organization_not_deleted' }
+  | { code: 'organization_retention_expired'; deletedAt: string }
   | { code: 'api_key_not_found' }
+  | { code: 'api_key_revoked' }
   | { code: 'customer_not_found' }
-  | { code: 'customer_email_taken'; customerId: string };
+  | { code: 'customer_email_taken'; customerId: string }
+  | { code: 'device_not_found' }
+  | { code: 'device_type_required' }
+  | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] }
+  | { code: 'category_name_taken'; name: string }
+  | { code: 'invalid_input'; field: string; reason: string };
 
 export type DomainProblemCode = DomainProblem['code'];
 

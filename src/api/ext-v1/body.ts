@@ -3,6 +3,13 @@
 // document the shape and these readers enforce it.
 import { EXT_MESSAGES, ExtError } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body's text when it parsed as JSON (see plugin.ts), else null. */
+    extRawBody: string | null;
+  }
+}
+
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -33,15 +40,48 @@ export function optionalString(body: JsonObject, field: string): string | undefi
   return value;
 }
 
-const MAX_JSON_DEPTH = 32;
+/**
+ * A required string field, trimmed: `missingMessage` when absent, null or blank; `<field> must be a string` for
+ * another type; NUL characters refused as in optionalString.
+ */
+export function requiredTrimmedString(body: JsonObject, field: string, missingMessage: string): string {
+  const value = optionalString(body, field)?.trim();
+  if (!value) throw badRequest(missingMessage);
+  return value;
+}
+
+/** A required non-empty array field (its items unchecked); `message` when absent, not an array, or empty. */
+export function requiredNonEmptyArray(body: JsonObject, field: string, message: string): unknown[] {
+  const value = body[field];
+  if (!Array.isArray(value) || value.length === 0) throw badRequest(message);
+  return value;
+}
+
+/** The array's non-empty strings, trimmed, first occurrence kept, in order; other items are dropped. */
+export function distinctTrimmedStrings(items: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'string') continue;
+    const trimmed = item.trim();
+    if (trimmed !== '' && !trimmed.includes('\0')) seen.add(trimmed);
+  }
+  return [...seen];
+}
+
+export const MAX_JSON_DEPTH = 32;
 
 /** An optional JSON object field (metadata, properties), bounded in depth so storing it cannot blow the stack. */
 export function optionalObject(body: JsonObject, field: string, message = `${field} must be an object`) {
   const value = body[field];
   if (!isPresent(value)) return undefined;
   if (!isJsonObject(value)) throw badRequest(message);
-  if (depthOf(value, 0) > MAX_JSON_DEPTH) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (!isWithinJsonDepth(value)) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
+}
+
+/** False for a JSON value nested more than MAX_JSON_DEPTH levels deep. */
+export function isWithinJsonDepth(value: unknown): boolean {
+  return depthOf(value, 0) <= MAX_JSON_DEPTH;
 }
 
 function depthOf(value: unknown, depth: number): number {
@@ -57,4 +97,78 @@ export function optionalBoolean(body: JsonObject, field: string): boolean | unde
   if (!isPresent(value)) return undefined;
   if (typeof value !== 'boolean') throw badRequest(`${field} must be a boolean`);
   return value;
+}
+
+/**
+ * The keys of the object at `body[member]` in the order the client wrote them. JSON.parse puts integer-like keys
+ * ("12345", a plausible serial number) before the others, so where the contract promises input order, the order is
+ * read from the text. `text` must be valid JSON (it parsed already). Undefined when `body[member]` is no object.
+ */
+export function memberKeysInTextOrder(text: string, member: string): string[] | undefined {
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const skipValue = (): void => {
+    skipSpace();
+    if (text[i] === '"') return void readString();
+    if (text[i] !== '{' && text[i] !== '[') {
+      while (i < text.length && !',}] \t\n\r'.includes(text[i]!)) i++;
+      return;
+    }
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"') {
+        readString();
+        continue;
+      }
+      i++;
+      if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) return;
+    }
+  };
+  /** At `{`: calls `onMember` with each key, positioned at its value, which `onMember` must consume. */
+  const readObject = (onMember: (key: string) => void): void => {
+    i++;
+    skipSpace();
+    if (text[i] === '}') return void i++;
+    while (i < text.length) {
+      skipSpace();
+      const key = readString();
+      skipSpace();
+      i++; // ':'
+      skipSpace();
+      onMember(key);
+      skipSpace();
+      if (text[i++] !== ',') return; // '}'
+    }
+  };
+  try {
+    skipSpace();
+    if (text[i] !== '{') return undefined;
+    let keys: string[] | undefined;
+    readObject((key) => {
+      if (key !== member || text[i] !== '{') {
+        if (key === member) keys = undefined; // JSON.parse keeps the last occurrence of a repeated key
+        return skipValue();
+      }
+      const found: string[] = [];
+      readObject((inner) => {
+        found.push(inner);
+        skipValue();
+      });
+      keys = [...new Set(found)];
+    });
+    return keys;
+  } catch {
+    return undefined;
+  }
 }

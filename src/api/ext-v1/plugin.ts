@@ -4,8 +4,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { DomainContext } from '../../domain/context.js';
 import { RateLimiter, type RateLimitWindow } from '../../http/rate-limit.js';
 import { apiKeyAuth } from './auth.js';
+import { registerAssignmentRoutes } from './assignments/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
+import { registerDeviceRoutes } from './devices/routes.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
+import { registerTicketRoutes } from './tickets/routes.js';
 
 export interface ExtV1Options {
   ctx: DomainContext;
@@ -18,15 +21,19 @@ export const EXT_BULK_BODY_LIMIT = 10 * 1024 * 1024;
 
 export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV1Options): Promise<void> {
   app.decorateRequest('extPrincipal', null);
+  app.decorateRequest('extRawBody', null);
 
   // Integrations send JSON with or without a content type, so every body is read as JSON; anything that does not
   // parse gets the contract's message rather than Fastify's 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      const parsed: unknown = JSON.parse(text);
+      // Kept for the few routes whose answer follows the order of an object's keys, which JSON.parse loses.
+      request.extRawBody = text;
+      done(null, parsed);
     } catch {
       done(new ExtError(400, EXT_MESSAGES.invalidJson), undefined);
     }
@@ -52,6 +59,9 @@ export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV
   });
 
   registerCustomerRoutes(app, ctx);
+  registerDeviceRoutes(app, ctx);
+  registerAssignmentRoutes(app, ctx);
+  registerTicketRoutes(app, ctx);
 }
 
 /**

@@ -1,4 +1,7 @@
+import { loadConfig } from '../../config.js';
 import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.js';
+import { isDomainError } from '../../domain/errors.js';
+import { listAllOrganizations, purgeOrganization, restoreOrganization } from '../../domain/orgs/lifecycle.js';
 import { createOrganizationWithKey } from '../../domain/orgs/service.js';
 import { CliError, optionalString, requiredString, type Command } from '../command.js';
 
@@ -18,5 +21,83 @@ export const orgCreate: Command = {
     }
     io.out(`Organization ${created.organizationId} created.`);
     io.out(`API key (shown once, store it now): ${created.firstKey.apiKey}`);
+  },
+};
+
+export const orgList: Command = {
+  name: 'org list',
+  summary: 'List organizations, deleted ones marked',
+  usage: 'telemap org list [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, io) {
+    const organizations = await io.withContext((ctx) => listAllOrganizations(ctx));
+    if (args.values.json) {
+      io.out(
+        JSON.stringify(
+          organizations.map((o) => ({ id: o.id, name: o.name, email: o.email, createdAt: o.created_at, deletedAt: o.deleted_at })),
+        ),
+      );
+      return;
+    }
+    if (organizations.length === 0) io.out('No organizations. Create one with: telemap org create --name <name>');
+    for (const o of organizations) {
+      const deleted = o.deleted_at ? `  deleted ${o.deleted_at}` : '';
+      io.out(`${o.id}  ${o.name}  ${o.email ?? '-'}  created ${o.created_at}${deleted}`);
+    }
+  },
+};
+
+function oneId(args: Parameters<Command['run']>[0], command: Command): string {
+  const id = args.positionals[0];
+  if (!id) throw new CliError(`an organization id is required (see: telemap ${command.name} --help)`);
+  if (args.positionals.length > 1) throw new CliError(`${command.name} takes exactly one organization id`);
+  return id;
+}
+
+export const orgRestore: Command = {
+  name: 'org restore',
+  summary: 'Restore a deleted organization within the retention window (TELEMAP_ORG_RETENTION_DAYS)',
+  usage: 'telemap org restore <organizationId>',
+  options: {},
+  async run(args, io) {
+    const id = oneId(args, this);
+    const { orgRetentionDays } = loadConfig();
+    await io
+      .withContext((ctx) => restoreOrganization(ctx, id, orgRetentionDays))
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'organization_not_found')) throw new CliError(`organization not found: ${id}`);
+        if (isDomainError(error, 'organization_not_deleted')) throw new CliError(`organization ${id} is not deleted`);
+        if (isDomainError(error, 'organization_retention_expired')) {
+          throw new CliError(
+            `organization ${id} was deleted at ${error.problem.deletedAt}, more than ${orgRetentionDays} days ago ` +
+              '(TELEMAP_ORG_RETENTION_DAYS): it can no longer be restored',
+          );
+        }
+        if (isDomainError(error, 'organization_email_taken')) {
+          throw new CliError(`organization ${id} cannot be restored: another organization now uses its email`);
+        }
+        throw error;
+      });
+    io.out(`Organization ${id} restored: its tokens and API keys work again.`);
+  },
+};
+
+export const orgPurge: Command = {
+  name: 'org purge',
+  summary: 'Delete an organization and all of its data now, for good (needs --yes)',
+  usage: 'telemap org purge <organizationId> --yes',
+  options: { yes: { type: 'boolean' } },
+  async run(args, io) {
+    const id = oneId(args, this);
+    if (!args.values.yes) {
+      throw new CliError(`org purge removes organization ${id} and all of its data for good; add --yes to confirm`);
+    }
+    await io
+      .withContext((ctx) => purgeOrganization(ctx, id))
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'organization_not_found')) throw new CliError(`organization not found: ${id}`);
+        throw error;
+      });
+    io.out(`Organization ${id} and all of its data purged.`);
   },
 };

@@ -62,7 +62,51 @@ export async function revokeApiKey(ctx: DomainContext, keyId: string, organizati
   if (!key || (organizationId !== undefined && key.organization_id !== organizationId)) {
     throw new DomainError({ code: 'api_key_not_found' });
   }
-  if (key.revoked_at === null) await setRevokedAt(db, keyId, isoNow(ctx.clock));
+  // A key still in a roll's grace period (revoked_at in the future) is revoked now too.
+  const now = isoNow(ctx.clock);
+  if (key.revoked_at === null || key.revoked_at > now) await setRevokedAt(db, keyId, now);
+}
+
+/** One key of an organization, without its hash; a key of another organization is treated as missing. */
+export async function getApiKey(ctx: DomainContext, organizationId: string, keyId: string): Promise<ApiKeySummary> {
+  const key = await findKey(ctx.database.db, keyId);
+  if (!key || key.organization_id !== organizationId) throw new DomainError({ code: 'api_key_not_found' });
+  const { key_hash: _hash, organization_id: _org, ...summary } = key;
+  return summary;
+}
+
+export interface RolledApiKey {
+  created: CreatedApiKey;
+  /** The old key as it is now: its revoked_at is the end of the grace period. */
+  previous: ApiKeySummary;
+}
+
+/**
+ * Replaces a key: a new key with the same name, and the old one revoked `graceSeconds` from now (0: at once).
+ * Both happen in one transaction, so there is never a moment with neither key or with two keys and no end date.
+ * authenticateApiKey refuses a key once `revoked_at <= now`, so a future revoked_at is the grace period. Rolling
+ * a key already in a grace period keeps the earlier of the two ends; rolling a revoked key is refused.
+ */
+export async function rollApiKey(
+  ctx: DomainContext,
+  organizationId: string,
+  keyId: string,
+  graceSeconds: number,
+): Promise<RolledApiKey> {
+  const { db, dialect } = ctx.database;
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const key = await dialect.forUpdate(trx.selectFrom('api_keys').selectAll().where('id', '=', keyId)).executeTakeFirst();
+    if (!key || key.organization_id !== organizationId) throw new DomainError({ code: 'api_key_not_found' });
+    if (key.revoked_at !== null && key.revoked_at <= nowIso) throw new DomainError({ code: 'api_key_revoked' });
+    const graceEnd = new Date(now.getTime() + graceSeconds * 1000).toISOString();
+    const revokedAt = key.revoked_at !== null && key.revoked_at < graceEnd ? key.revoked_at : graceEnd;
+    await setRevokedAt(trx, keyId, revokedAt);
+    const created = await createApiKeyIn(trx, organizationId, key.name, nowIso);
+    const { key_hash: _hash, organization_id: _org, ...summary } = key;
+    return { created, previous: { ...summary, revoked_at: revokedAt } };
+  });
 }
 
 export interface ApiKeyPrincipal {

@@ -64,11 +64,13 @@ const activeDevices = prepared((db: Db, organizationId: string, customerId: stri
     .where('assignments.organization_id', '=', organizationId)
     .where('assignments.customer_id', '=', customerId)
     .where('assignments.unassigned_at', 'is', null)
-    .orderBy('assignments.assigned_at')
-    .orderBy('assignments.id'),
+    .orderBy('assignments.position'),
 );
 
-/** Identifiers of the devices currently linked to the customer, oldest link first. */
+/**
+ * Identifiers of the devices currently linked to the customer, oldest link first. `position` numbers a customer's
+ * links in the order they were made (migration 0003); `assigned_at` alone ties within a millisecond.
+ */
 export async function activeDeviceIdentifiers(db: Db, organizationId: string, customerId: string): Promise<string[]> {
   const rows = await activeDevices(db, organizationId, customerId);
   return rows.map((r) => r.identifier);

@@ -1,0 +1,77 @@
+import { Type } from '@sinclair/typebox';
+import type { DomainContext } from '../../../domain/context.js';
+import { replaceDevicesMetadata, type Metadata } from '../../../domain/devices/service.js';
+import { organizationOf } from '../auth.js';
+import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, memberKeysInTextOrder, objectBody } from '../body.js';
+import { EXT_BULK_BODY_LIMIT } from '../plugin.js';
+import type { ExtRoute } from '../route.js';
+
+export const MAX_BULK_DEVICES = 1000;
+
+const schema = {
+  summary: 'Replace the metadata of up to 1000 existing devices in one transaction',
+  body: Type.Object({
+    devices: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), {
+      description: 'Identifier (trimmed) → the metadata object that replaces the stored one; 1 to 1000 entries',
+    }),
+  }),
+  response: {
+    200: Type.Object({
+      success: Type.Literal(true),
+      updated: Type.Integer(),
+      notFound: Type.Integer(),
+      results: Type.Array(
+        Type.Object({
+          identifier: Type.String(),
+          deviceId: Type.String({ description: 'Empty string when not found' }),
+          status: Type.Union([Type.Literal('updated'), Type.Literal('not_found')]),
+        }),
+        { description: 'One per input key, in input order' },
+      ),
+    }),
+  },
+};
+
+/**
+ * Every entry is checked before anything is written: one bad entry refuses the whole request. Entries come in the
+ * order the client wrote them (`rawBody`), which JSON.parse does not keep for integer-like keys.
+ */
+function readEntries(body: Record<string, unknown>, rawBody: string | null): Array<[string, Metadata]> {
+  const devices = body.devices;
+  if (!isJsonObject(devices)) {
+    throw badRequest('devices is required and must be an object mapping identifiers to metadata');
+  }
+  const parsedKeys = Object.keys(devices);
+  const textKeys = rawBody === null ? undefined : memberKeysInTextOrder(rawBody, 'devices');
+  const sameKeys = textKeys?.length === parsedKeys.length && textKeys.every((key) => Object.hasOwn(devices, key));
+  const keys = sameKeys ? textKeys! : parsedKeys;
+  if (keys.length === 0) throw badRequest('devices must contain at least one entry');
+  if (keys.length > MAX_BULK_DEVICES) throw badRequest(`Too many devices. Maximum ${MAX_BULK_DEVICES} per request`);
+  return keys.map((key) => {
+    const metadata = devices[key];
+    const identifier = key.trim();
+    if (!isJsonObject(metadata)) {
+      throw badRequest(`Invalid metadata for device "${identifier}": must be a JSON object`);
+    }
+    if (!isWithinJsonDepth(metadata)) {
+      throw badRequest(`Invalid metadata for device "${identifier}": nested more than ${MAX_JSON_DEPTH} levels deep`);
+    }
+    return [identifier, metadata];
+  });
+}
+
+export function bulkMetadataRoute(ctx: DomainContext): ExtRoute {
+  return {
+    method: 'POST',
+    url: '/device/bulk-metadata',
+    schema,
+    bodyLimit: EXT_BULK_BODY_LIMIT,
+    handler: async (request) => {
+      const organizationId = organizationOf(request);
+      const entries = readEntries(objectBody(request.body), request.extRawBody);
+      const results = await replaceDevicesMetadata(ctx, organizationId, entries);
+      const updated = results.filter((r) => r.status === 'updated').length;
+      return { success: true, updated, notFound: results.length - updated, results };
+    },
+  };
+}

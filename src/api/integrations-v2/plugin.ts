@@ -1,0 +1,75 @@
+// The Exotel-style integrations API: tenant provisioning. This folder owns its wire format: the envelope on every
+// response (failures included: auth, bad JSON, body size, unknown paths), the RequestId header, the status codes.
+// Rules live in src/domain (orgs, integration-tokens).
+import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify';
+import type { Config } from '../../config.js';
+import type { DomainContext } from '../../domain/context.js';
+import { registerCreateOrganization } from './create.js';
+import { registerDeleteOrganization } from './delete.js';
+import { IntegrationError, MESSAGES, sendFailure } from './envelope.js';
+import { registerGetOrganization } from './get.js';
+import { registerToken } from './token.js';
+
+export const INTEGRATIONS_V2_PREFIX = '/v2/integrations';
+
+export interface IntegrationsV2Options {
+  ctx: DomainContext;
+  config: Config;
+}
+
+export async function integrationsV2Plugin(app: FastifyInstance, { ctx, config }: IntegrationsV2Options): Promise<void> {
+  app.decorateRequest('integrationOrganizationId', null);
+
+  // The envelope's RequestId, also as a header (the contract's), next to the x-request-id every response carries.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('RequestId', request.id);
+  });
+
+  // Bodies are read as JSON whatever the content type (clients send text/plain or none as often as JSON);
+  // anything that does not parse is the envelope's 400.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new IntegrationError(400, MESSAGES.invalidJson), undefined);
+    }
+  });
+  // Schemas document the contract; fields.ts enforces it with messages that name the field.
+  app.setValidatorCompiler(() => () => true);
+
+  app.setNotFoundHandler(async () => {
+    throw new IntegrationError(404, MESSAGES.notFound);
+  });
+
+  app.setErrorHandler(async (error: FastifyError | IntegrationError, request, reply) => {
+    if (error instanceof IntegrationError) return sendFailure(request, reply, error.status, error.message);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendFailure(request, reply, 413, MESSAGES.payloadTooLarge);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendFailure(request, reply, 400, MESSAGES.invalidJson);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendFailure(request, reply, 500, MESSAGES.internal);
+  });
+
+  registerCreateOrganization(app, ctx, config);
+  registerToken(app, ctx);
+  registerGetOrganization(app, ctx);
+  registerDeleteOrganization(app, ctx);
+  methodNotAllowed(app, '/customer', ['PUT', 'PATCH']);
+  methodNotAllowed(app, '/token', ['GET', 'PUT', 'PATCH', 'DELETE']);
+}
+
+/** A known path with a wrong method is a 405, not a 404 that would suggest the URL is wrong. */
+function methodNotAllowed(app: FastifyInstance, url: string, methods: HTTPMethods[]): void {
+  app.route({
+    method: methods,
+    url,
+    schema: { hide: true },
+    handler: async () => {
+      throw new IntegrationError(405, MESSAGES.methodNotAllowed);
+    },
+  });
+}

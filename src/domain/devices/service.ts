@@ -1,0 +1,136 @@
+import { isoNow } from '../../clock.js';
+import type { Db } from '../../db/connect.js';
+import type { DevicesTable } from '../../db/schema.js';
+import type { DomainContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Updateable } from 'kysely';
+import {
+  deviceIdsByIdentifier,
+  findDeviceByIdentifier,
+  findDeviceByIdentifierForUpdate,
+  insertDeviceIfAbsent,
+  updateDeviceRow,
+} from './repository.js';
+
+export type Metadata = Record<string, unknown>;
+
+/** Longer identifiers are refused: an identifier is an indexed natural key (PostgreSQL caps index entries). */
+export const MAX_IDENTIFIER_LENGTH = 255;
+
+export interface DeviceUpsert {
+  /** Trimmed, non-empty. */
+  identifier: string;
+  /** Required when the device does not exist yet; when it does, replaces the stored type. */
+  type?: string;
+  /** Merged key by key (shallow) into the stored metadata. */
+  properties?: Metadata;
+}
+
+export interface UpsertedDevice {
+  deviceId: string;
+  identifier: string;
+  type: string | null;
+  wasCreated: boolean;
+}
+
+/**
+ * Creates the device or updates the fields sent. One transaction: the existing row is locked before its metadata is
+ * read, so concurrent merges each see the other's keys; a concurrent create of the same identifier yields to the
+ * unique index and turns into an update.
+ */
+export async function upsertDevice(ctx: DomainContext, organizationId: string, input: DeviceUpsert): Promise<UpsertedDevice> {
+  const { dialect } = ctx.database;
+  const now = isoNow(ctx.clock);
+  return ctx.database.db.transaction().execute(async (trx) => {
+    let existing = await findDeviceByIdentifierForUpdate(trx, dialect, organizationId, input.identifier);
+    if (!existing) {
+      if (input.type === undefined) throw new DomainError({ code: 'device_type_required' });
+      const id = newId();
+      const created = await insertDeviceIfAbsent(trx, {
+        id,
+        organization_id: organizationId,
+        identifier: input.identifier,
+        type: input.type,
+        metadata: JSON.stringify(input.properties ?? {}),
+        created_at: now,
+        updated_at: now,
+      });
+      if (created) return { deviceId: id, identifier: input.identifier, type: input.type, wasCreated: true };
+      existing = await findDeviceByIdentifierForUpdate(trx, dialect, organizationId, input.identifier);
+      if (!existing) throw new Error('device vanished between conflict and read');
+    }
+    const patch: Updateable<DevicesTable> = { updated_at: now };
+    if (input.type !== undefined) patch.type = input.type;
+    if (input.properties !== undefined) {
+      patch.metadata = JSON.stringify({ ...(JSON.parse(existing.metadata) as Metadata), ...input.properties });
+    }
+    await updateDeviceRow(trx, organizationId, existing.id, patch);
+    return { deviceId: existing.id, identifier: existing.identifier, type: patch.type ?? existing.type, wasCreated: false };
+  });
+}
+
+export interface MetadataReplacement {
+  status: 'updated' | 'not_found';
+  identifier: string;
+  /** Empty string when not found. */
+  deviceId: string;
+}
+
+/**
+ * Replaces the whole metadata of each listed device that exists; never creates one. Entries are applied in input
+ * order (a repeated identifier: the later entry wins) in one transaction; one result per entry, in input order.
+ */
+export async function replaceDevicesMetadata(
+  ctx: DomainContext,
+  organizationId: string,
+  entries: ReadonlyArray<readonly [identifier: string, metadata: Metadata]>,
+): Promise<MetadataReplacement[]> {
+  const now = isoNow(ctx.clock);
+  return ctx.database.db.transaction().execute(async (trx) => {
+    const ids = await deviceIdsByIdentifier(trx, organizationId, [...new Set(entries.map(([identifier]) => identifier))]);
+    const finalMetadata = new Map<string, Metadata>();
+    for (const [identifier, metadata] of entries) {
+      const id = ids.get(identifier);
+      if (id !== undefined) finalMetadata.set(id, metadata);
+    }
+    // Rows are written in id order, so two bulk requests touching the same devices lock them in the same order.
+    for (const id of [...finalMetadata.keys()].sort()) {
+      await updateDeviceRow(trx, organizationId, id, { metadata: JSON.stringify(finalMetadata.get(id)), updated_at: now });
+    }
+    return entries.map(([identifier]) => {
+      const id = ids.get(identifier);
+      return id === undefined
+        ? { identifier, deviceId: '', status: 'not_found' as const }
+        : { identifier, deviceId: id, status: 'updated' as const };
+    });
+  });
+}
+
+/**
+ * Finds the device, or creates it with `type` when `type` is given, without a check-then-insert race: exactly one
+ * of any concurrent creators reports `wasCreated`. Undefined when it does not exist and no type was given.
+ */
+export async function ensureDevice(
+  db: Db,
+  organizationId: string,
+  identifier: string,
+  type: string | undefined,
+  now: string,
+): Promise<{ deviceId: string; wasCreated: boolean } | undefined> {
+  if (type !== undefined) {
+    const id = newId();
+    const created = await insertDeviceIfAbsent(db, {
+      id,
+      organization_id: organizationId,
+      identifier,
+      type,
+      metadata: '{}',
+      created_at: now,
+      updated_at: now,
+    });
+    if (created) return { deviceId: id, wasCreated: true };
+  }
+  const existing = await findDeviceByIdentifier(db, organizationId, identifier);
+  return existing && { deviceId: existing.id, wasCreated: false };
+}
