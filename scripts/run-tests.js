@@ -19,6 +19,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Tests that run the `telemap` bin use the compiled dist/, so build it from the current sources first.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files],

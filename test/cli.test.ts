@@ -57,6 +57,14 @@ describeEachDialect('telemap CLI', (h) => {
     }
   });
 
+  it('refuses a second live organization with the same email in one line, without database text', async () => {
+    const args = ['org', 'create', '--name', 'Twice', '--email', 'twice@acme.example'];
+    assert.equal((await runTelemap(args, h.databaseUrl)).code, 0);
+    const again = await runTelemap(args, h.databaseUrl);
+    assert.equal(again.code, 1);
+    assert.equal(again.stderr.trim(), 'telemap: an organization with email twice@acme.example already exists (see: telemap org list)');
+  });
+
   it('answers --help on every command', async () => {
     for (const args of [['--help'], ['org', 'create', '--help'], ['key', 'create', '--help'], ['key', 'list', '--help'], ['key', 'revoke', '--help']]) {
       const result = await runTelemap(args, h.databaseUrl);

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+// The package's real bin (compiled dist/, which `npm test` builds first): what an operator runs, and three times
+// cheaper to start than the TypeScript sources through tsx.
+const CLI_BIN = fileURLToPath(new URL('../../bin/telemap.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -12,7 +14,7 @@ export interface CliResult {
 /** Runs `telemap …` as its own process against `databaseUrl`, optionally feeding stdin. */
 export function runTelemap(args: string[], databaseUrl: string, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
       env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -14,7 +14,14 @@ export const orgCreate: Command = {
     const name = requiredString(args, 'name', this);
     const email = optionalString(args, 'email');
     if (email !== undefined && !isPlausibleEmail(normalizeEmail(email))) throw new CliError(`invalid email: ${email}`);
-    const created = await io.withContext((ctx) => createOrganizationWithKey(ctx, { name, email }));
+    const created = await io
+      .withContext((ctx) => createOrganizationWithKey(ctx, { name, email }))
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'organization_email_taken')) {
+          throw new CliError(`an organization with email ${email} already exists (see: telemap org list)`);
+        }
+        throw error;
+      });
     if (args.values.json) {
       io.out(JSON.stringify({ organizationId: created.organizationId, apiKey: created.firstKey.apiKey }));
       return;

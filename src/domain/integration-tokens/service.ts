@@ -1,7 +1,6 @@
 // Integration tokens: what an organization gets in exchange for its id and secret (POST /v2/integrations/token),
 // and what it presents as `Authorization: Bearer <token>` to Telemap's administrative endpoints. Opaque random
 // strings, stored only as a SHA-256 digest, valid for 90 days; minting one never revokes the others.
-import { isoNow } from '../../clock.js';
 import type { DomainContext } from '../context.js';
 import { isUuid, newId } from '../ids.js';
 import { findOrganization } from '../orgs/repository.js';
@@ -50,7 +49,7 @@ export async function exchangeSecretForToken(
     id: tokenId,
     organization_id: organization.id,
     token_hash: hashSecret(token),
-    created_at: isoNow(ctx.clock),
+    created_at: now.toISOString(),
     expires_at: expiresAt,
   });
   return { token, tokenId, expiresAt };
