@@ -44,7 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerOpenApi(app);
   registerHealthRoutes(app, database);
-  await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx });
+  await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx, rateLimit: config.rateLimit });
   await app.register(v1Plugin, {
     prefix: V1_PREFIX,
     ctx,

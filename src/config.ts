@@ -1,6 +1,7 @@
 // Configuration is read once from the environment into a frozen, typed object. Every problem is collected so
 // that an operator fixes a bad deployment in one pass instead of one error per restart.
 import { isAbsolute, resolve } from 'node:path';
+import { parseRateLimit, type RateLimitWindow } from './http/rate-limit.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -13,6 +14,8 @@ export interface Config {
   /** The platform operator's token for provisioning organizations; null when not configured. */
   readonly adminToken: string | null;
   readonly logLevel: LogLevel;
+  /** Per-API-key request windows on ext-v1 (per process); null when rate limiting is off (the default). */
+  readonly rateLimit: readonly RateLimitWindow[] | null;
   /** Anyone may create an organization over /v2/integrations, without the admin token. */
   readonly openSignup: boolean;
   /** Days a deleted organization is kept (and can be restored) before it is purged. */
@@ -55,6 +58,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
 
+  let rateLimit: RateLimitWindow[] | null = null;
+  try {
+    rateLimit = parseRateLimit(env.TELEMAP_RATE_LIMIT);
+  } catch (error) {
+    problems.push(
+      `TELEMAP_RATE_LIMIT must be comma-separated <requests>:<seconds> windows, e.g. "100:1,2000:60" ` +
+        `(${(error as Error).message})`,
+    );
+  }
+
   const openSignup = parseBoolean('TELEMAP_OPEN_SIGNUP', env.TELEMAP_OPEN_SIGNUP, false, problems);
   const orgRetentionDays = parsePositiveInteger('TELEMAP_ORG_RETENTION_DAYS', env.TELEMAP_ORG_RETENTION_DAYS, 30, problems);
   const orgPurgeIntervalMinutes = parsePositiveInteger(
@@ -79,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     database: Object.freeze(database),
     adminToken,
     logLevel,
+    rateLimit: rateLimit && Object.freeze(rateLimit.map((w) => Object.freeze(w))),
     openSignup,
     orgRetentionDays,
     orgPurgeIntervalMinutes,

@@ -142,6 +142,22 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal((await storedDevice(organizationId, 'A-1'))?.type, 't');
   });
 
+  it('reports an identifier holding a NUL character as not found instead of failing in the database', async () => {
+    const { apiKey } = await h.newOrg();
+    const a = (await upsert(apiKey, { identifier: 'A-1', type: 't' })).body.deviceId;
+    const res = await bulk(apiKey, { devices: { 'SN\u0000X': { z: 1 }, 'A-1': { ok: true } } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, {
+      success: true,
+      updated: 1,
+      notFound: 1,
+      results: [
+        { identifier: 'SN\u0000X', deviceId: '', status: 'not_found' },
+        { identifier: 'A-1', deviceId: a, status: 'updated' },
+      ],
+    });
+  });
+
   it('keeps input order for integer-like identifiers, which JSON objects would list first', async () => {
     const { apiKey } = await h.newOrg();
     const serial = (await upsert(apiKey, { identifier: '20240001', type: 't' })).body.deviceId;

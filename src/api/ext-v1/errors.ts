@@ -24,5 +24,6 @@ export const EXT_MESSAGES = {
   notFound: 'Not found',
   methodNotAllowed: 'Method not allowed',
   payloadTooLarge: 'Payload too large',
+  tooManyRequests: 'Too many requests',
   internal: 'Internal server error',
 } as const;

@@ -1,7 +1,8 @@
 // The Telemetron-compatible surface. Everything wire-specific lives in this folder: parsing, exact error
 // strings, status codes. Rules live in src/domain.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
+import { RateLimiter, type RateLimitWindow } from '../../http/rate-limit.js';
 import { apiKeyAuth } from './auth.js';
 import { registerAssignmentRoutes } from './assignments/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
@@ -11,12 +12,14 @@ import { registerTicketRoutes } from './tickets/routes.js';
 
 export interface ExtV1Options {
   ctx: DomainContext;
+  /** Per-API-key windows (TELEMAP_RATE_LIMIT); absent or null: no limit. */
+  rateLimit?: readonly RateLimitWindow[] | null;
 }
 
 export const EXT_V1_PREFIX = '/api/ext-v1';
 export const EXT_BULK_BODY_LIMIT = 10 * 1024 * 1024;
 
-export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): Promise<void> {
+export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV1Options): Promise<void> {
   app.decorateRequest('extPrincipal', null);
   app.decorateRequest('extRawBody', null);
 
@@ -39,6 +42,7 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
   app.setValidatorCompiler(() => () => true);
 
   app.addHook('onRequest', apiKeyAuth(ctx));
+  if (rateLimit) app.addHook('onRequest', rateLimitByKey(new RateLimiter(rateLimit, () => ctx.clock.now().getTime())));
 
   app.setNotFoundHandler(async () => {
     throw new ExtError(404, EXT_MESSAGES.notFound);
@@ -58,6 +62,25 @@ export async function extV1Plugin(app: FastifyInstance, { ctx }: ExtV1Options): 
   registerDeviceRoutes(app, ctx);
   registerAssignmentRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+}
+
+/**
+ * Runs after authentication, so only valid keys are counted (and memory is bounded by real keys). Every answer to a
+ * limited key carries RateLimit-* headers; past a limit: 429 with Retry-After, before the body is read.
+ */
+function rateLimitByKey(limiter: RateLimiter) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const keyId = request.extPrincipal?.keyId;
+    if (!keyId) return;
+    const decision = limiter.hit(keyId);
+    reply.header('ratelimit-limit', decision.limit);
+    reply.header('ratelimit-remaining', decision.remaining);
+    reply.header('ratelimit-reset', decision.resetSeconds);
+    if (!decision.allowed) {
+      reply.header('retry-after', decision.retryAfterSeconds);
+      throw new ExtError(429, EXT_MESSAGES.tooManyRequests);
+    }
+  };
 }
 
 function fastifyErrorMessage(error: FastifyError): { status: 400 | 413; message: string } | undefined {

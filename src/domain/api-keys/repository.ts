@@ -1,13 +1,14 @@
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { ApiKeyRow } from '../../db/schema.js';
 
 export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
 }
 
-/** A key found by its hash, with the organization's deletion state, for authentication. */
-export async function findKeyByHash(db: Db, keyHash: string) {
-  return db
+// Runs on every ext-v1 request: compiled once (db/prepared.ts).
+const keyByHash = prepared((db: Db, keyHash: string) =>
+  db
     .selectFrom('api_keys')
     .innerJoin('organizations', 'organizations.id', 'api_keys.organization_id')
     .select([
@@ -18,8 +19,12 @@ export async function findKeyByHash(db: Db, keyHash: string) {
       'api_keys.revoked_at',
       'organizations.deleted_at as organization_deleted_at',
     ])
-    .where('api_keys.key_hash', '=', keyHash)
-    .executeTakeFirst();
+    .where('api_keys.key_hash', '=', keyHash),
+);
+
+/** A key found by its hash, with the organization's deletion state, for authentication. */
+export async function findKeyByHash(db: Db, keyHash: string) {
+  return (await keyByHash(db, keyHash))[0];
 }
 
 export async function listKeysOf(db: Db, organizationId: string): Promise<ApiKeyRow[]> {

@@ -88,7 +88,10 @@ export async function replaceDevicesMetadata(
 ): Promise<MetadataReplacement[]> {
   const now = isoNow(ctx.clock);
   return ctx.database.db.transaction().execute(async (trx) => {
-    const ids = await deviceIdsByIdentifier(trx, organizationId, [...new Set(entries.map(([identifier]) => identifier))]);
+    // An identifier with a NUL character can never have been stored (and PostgreSQL refuses it as a parameter),
+    // so it is not looked up: it is simply not found.
+    const storable = entries.map(([identifier]) => identifier).filter((identifier) => !identifier.includes('\0'));
+    const ids = await deviceIdsByIdentifier(trx, organizationId, [...new Set(storable)]);
     const finalMetadata = new Map<string, Metadata>();
     for (const [identifier, metadata] of entries) {
       const id = ids.get(identifier);

@@ -1,0 +1,365 @@
+// `npm run bench [-- options]`: Telemap under load, against the floor of this machine.
+//
+// Builds the server (dist/), makes a scratch database (a temporary SQLite file, or a PostgreSQL database that is
+// dropped afterwards), seeds it directly, starts the compiled server in its own process and a bare node:http
+// "floor" server in another, then drives each scenario from a third process (bench/load.ts, autocannon) at the
+// same concurrency against both. Prints a table and writes it as JSON under bench/results/.
+//
+// Options:
+//   --db sqlite|postgres   (default sqlite; PostgreSQL at TELEMAP_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+//   --seed N               customers, each owning a device (default 10000)
+//   --duration S           seconds per measured run (default 10), after a warm-up of --warmup S (default 2)
+//   --connections N        concurrent connections (default 32)
+//   --rounds N             alternate Telemap and floor runs N times and report medians (default 1; use 3 or more
+//                          on a shared, noisy machine, so that drift in the background load hits both alike)
+//   --only a,b             scenarios to run (names as printed)
+//   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
+//   --profile              run the server with --cpu-prof and print its top self-time functions
+//   --skip-build           use dist/ as it is
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { connectDatabase } from '../src/db/connect.js';
+import type { DatabaseTarget } from '../src/config.js';
+import type { LoadResult, LoadScenario } from './load.js';
+import { summarizeProfile } from './profile-summary.js';
+import { deviceOf, seed, type Seeded } from './seed.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    seed: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    'log-level': { type: 'string', default: 'warn' },
+    profile: { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
+const seedCount = Number(args.seed);
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const connections = Number(args.connections);
+const rounds = Math.max(1, Number(args.rounds));
+const only = args.only?.split(',').map((s) => s.trim());
+
+// ---- processes ---------------------------------------------------------------------------------------------------
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnNode(argv: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
+  child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
+  children.push(child);
+  return child;
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+function runLoad(scenario: LoadScenario): LoadResult {
+  const file = join(tmpdir(), `telemap-bench-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(file, JSON.stringify(scenario));
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'load.ts'), file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+// ---- database ------------------------------------------------------------------------------------------------------
+
+async function scratch(): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-'));
+    const path = join(dir, 'bench.db');
+    return { target: { kind: 'sqlite', path }, url: `sqlite://${path}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `telemap_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const query = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await query(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { target: { kind: 'postgres', url: url.toString() }, url: url.toString(), drop: () => query(`drop database if exists ${name} with (force)`) };
+}
+
+// ---- scenarios -----------------------------------------------------------------------------------------------------
+
+interface Scenario {
+  name: string;
+  kind: 'read' | 'write' | 'bulk';
+  method: 'GET' | 'POST';
+  paths: string[];
+  bodies?: string[];
+  connections?: number;
+}
+
+const EXT = '/api/ext-v1';
+
+function scenarios(seeded: Seeded): Scenario[] {
+  const s = seeded.sample;
+  const bulkBodies: string[] = [];
+  for (let b = 0; b < 16; b++) {
+    const start = (b * 997) % Math.max(1, seeded.count - 1000);
+    const devices: Record<string, unknown> = {};
+    for (let i = 0; i < Math.min(1000, seeded.count); i++) devices[deviceOf(start + i)] = { firmware: `1.${b}.${i}`, batch: b };
+    bulkBodies.push(JSON.stringify({ devices }));
+  }
+  const list: Scenario[] = [
+    { name: 'getCustomer', kind: 'read', method: 'GET', paths: s.map((c) => `${EXT}/customer/getCustomer/${c.id}`) },
+    { name: 'queryCustomer', kind: 'read', method: 'POST', paths: [`${EXT}/customer/queryCustomer`], bodies: s.map((c) => JSON.stringify({ email: c.email })) },
+    {
+      name: 'createOrUpdateCustomer (update)',
+      kind: 'write',
+      method: 'POST',
+      paths: [`${EXT}/customer/createOrUpdateCustomer`],
+      bodies: s.map((c, i) => JSON.stringify({ email: c.email, telemetronCustomerId: c.id, name: `Customer ${c.index} v${i % 7}` })),
+    },
+    {
+      name: 'assignDeviceToOwners (existing pair)',
+      kind: 'write',
+      method: 'POST',
+      paths: [`${EXT}/deviceAssignment/assignDeviceToOwners`],
+      bodies: s.map((c) => JSON.stringify({ deviceIdentifier: c.device, customerEmails: [c.email] })),
+    },
+    {
+      name: 'createTicket',
+      kind: 'write',
+      method: 'POST',
+      paths: [`${EXT}/ticket/createTicket`],
+      bodies: s.map((c) => JSON.stringify({ title: 'Sensor offline', description: 'No readings since noon', priority: 'high', customerEmail: c.email })),
+    },
+    { name: 'bulk-metadata 1000 devices', kind: 'bulk', method: 'POST', paths: [`${EXT}/device/bulk-metadata`], bodies: bulkBodies },
+    { name: 'bulk-metadata 1000 devices, 1 connection', kind: 'bulk', method: 'POST', paths: [`${EXT}/device/bulk-metadata`], bodies: bulkBodies, connections: 1 },
+  ];
+  return only ? list.filter((x) => only.some((o) => x.name.startsWith(o))) : list;
+}
+
+/** One request through the real server: whether the route exists, and the size of a typical answer. */
+async function probe(base: string, apiKey: string, scenario: Scenario): Promise<{ served: boolean; bytes: number; status: number; body: string }> {
+  const send = () =>
+    fetch(base + scenario.paths[0], {
+      method: scenario.method,
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: scenario.bodies?.[0],
+    });
+  // A kept-alive socket from the previous probe may be closed by the server just as it is reused: try again once.
+  const res = await send().catch(send);
+  const body = await res.text();
+  const served = !(res.status === 404 && body.includes('"Not found"'));
+  return { served, bytes: Buffer.byteLength(body), status: res.status, body };
+}
+
+// ---- main ----------------------------------------------------------------------------------------------------------
+
+interface Row {
+  scenario: string;
+  kind: string;
+  connections: number;
+  served: boolean;
+  requestsPerSecond?: number;
+  p50?: number;
+  p99?: number;
+  non2xx?: number;
+  errors?: number;
+  responseBytes?: number;
+  floorRequestsPerSecond?: number;
+  floorP50?: number;
+  floorP99?: number;
+  ratio?: number;
+  serverRssMb?: number;
+}
+
+async function main(): Promise<void> {
+  if (!args['skip-build']) {
+    console.log('building dist/ …');
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const db = await scratch();
+  try {
+    console.log(`seeding ${seedCount} customers with a device each (${dialect}) …`);
+    const started = Date.now();
+    const database = connectDatabase(db.target);
+    let lastLog = 0;
+    const seeded = await seed(database, seedCount, 2000, (done) => {
+      if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        console.log(`  ${done} / ${seedCount}`);
+      }
+    });
+    await database.close();
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const port = await freePort();
+    const profileDir = join(RESULTS, 'profiles', `${Date.now()}`);
+    const serverArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, 'dist/main.js'] : ['dist/main.js'];
+    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! });
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/healthz`);
+    const floorPort = await freePort();
+    spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
+    const floorBase = `http://127.0.0.1:${floorPort}`;
+    await waitFor(floorBase);
+    const rssAtStart = rssMb(server.pid!);
+
+    const rows: Row[] = [];
+    for (const scenario of scenarios(seeded)) {
+      const conns = scenario.connections ?? connections;
+      const check = await probe(base, seeded.apiKey, scenario);
+      if (!check.served) {
+        console.log(`SKIPPED ${scenario.name}: ${scenario.method} ${scenario.paths[0]} is not served by this build (not merged yet)`);
+        rows.push({ scenario: scenario.name, kind: scenario.kind, connections: conns, served: false });
+        continue;
+      }
+      if (check.status !== 200) throw new Error(`${scenario.name}: probe answered ${check.status} ${check.body.slice(0, 300)}`);
+      const load = (url: string, headers: Record<string, string>, seconds: number) =>
+        runLoad({ url, method: scenario.method, headers, paths: scenario.paths, bodies: scenario.bodies, connections: conns, durationSeconds: seconds });
+      const apiHeaders = { 'x-api-key': seeded.apiKey, 'content-type': 'application/json' };
+      const floorHeaders = { 'content-type': 'application/json', 'x-floor-bytes': String(check.bytes) };
+      process.stdout.write(`${scenario.name}: warm-up, `);
+      if (warmup > 0) load(base, apiHeaders, warmup);
+      if (warmup > 0) load(floorBase, floorHeaders, warmup);
+      const measuredRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        process.stdout.write('telemap, ');
+        measuredRuns.push(load(base, apiHeaders, duration));
+        process.stdout.write('floor, ');
+        floorRuns.push(load(floorBase, floorHeaders, duration));
+      }
+      const measured = median(measuredRuns);
+      const floor = median(floorRuns);
+      const rss = rssMb(server.pid!).rss;
+      const row: Row = {
+        scenario: scenario.name,
+        kind: scenario.kind,
+        connections: conns,
+        served: true,
+        requestsPerSecond: Math.round(measured.requestsPerSecond),
+        p50: measured.p50,
+        p99: measured.p99,
+        non2xx: measured.non2xx,
+        errors: measured.errors,
+        responseBytes: check.bytes,
+        floorRequestsPerSecond: Math.round(floor.requestsPerSecond),
+        floorP50: floor.p50,
+        floorP99: floor.p99,
+        ratio: Math.round((measured.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
+        serverRssMb: rss,
+      };
+      console.log(`${row.requestsPerSecond} req/s (floor ${row.floorRequestsPerSecond})`);
+      rows.push(row);
+    }
+    const rssAtEnd = rssMb(server.pid!);
+
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+
+    printTable(rows);
+    console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
+
+    const result = {
+      at: new Date().toISOString(),
+      db: dialect,
+      seed: seedCount,
+      durationSeconds: duration,
+      warmupSeconds: warmup,
+      connections,
+      rounds,
+      logLevel: args['log-level'],
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+      serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
+      rows,
+    };
+    mkdirSync(RESULTS, { recursive: true });
+    const file = join(RESULTS, `${result.at.replace(/[:.]/g, '-')}-${dialect}-${seedCount}.json`);
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`written to ${file}`);
+
+    if (args.profile) {
+      const profiles = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      for (const p of profiles) console.log(summarizeProfile(join(profileDir, p), 30));
+    }
+  } finally {
+    await db.drop();
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  }
+}
+
+/** The run with the median throughput (its latencies with it), and the sums of failures over all runs. */
+function median(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...middle, non2xx: runs.reduce((n, r) => n + r.non2xx, 0), errors: runs.reduce((n, r) => n + r.errors, 0) };
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', 'ratio', 'non-2xx'];
+  const body = rows.map((r) =>
+    r.served
+      ? [r.scenario, String(r.connections), String(r.requestsPerSecond), String(r.p50), String(r.p99), String(r.floorRequestsPerSecond), r.ratio!.toFixed(2), String((r.non2xx ?? 0) + (r.errors ?? 0))]
+      : [r.scenario, String(r.connections), 'skipped: not served', '', '', '', '', ''],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log('\n' + line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const b of body) console.log(line(b));
+  console.log();
+}
+
+await main();
