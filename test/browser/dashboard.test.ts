@@ -11,7 +11,11 @@ import { scratchDatabase } from '../support/harness.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// The README's screenshots are refreshed on request (TELEMAP_UPDATE_SCREENSHOTS=1 npm test -- test/browser); an
+// ordinary run writes them to test-results/, so that running the tests leaves the working tree clean.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.TELEMAP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/', import.meta.url),
+);
 const NARROW_SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const skip = chromiumSkipReason() ?? false;
 
