@@ -22,6 +22,19 @@ describeEachDialect('telemap CLI: dashboard users', (h) => {
     assert.ok(!stored.password_hash.includes(created.adminPassword));
   });
 
+  it('org create --admin-email with a taken user email creates nothing at all', async () => {
+    const adminEmail = uniqueEmail('admin');
+    const first = await runTelemap(['org', 'create', '--name', 'First', '--admin-email', adminEmail, '--json'], h.databaseUrl);
+    assert.equal(first.code, 0, first.stderr);
+    const countOrgs = async () =>
+      Number((await h.database.db.selectFrom('organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await countOrgs();
+    const second = await runTelemap(['org', 'create', '--name', 'Second', '--admin-email', adminEmail, '--json'], h.databaseUrl);
+    assert.equal(second.code, 1);
+    assert.equal(second.stderr.trim(), `telemap: a dashboard user with email ${adminEmail} already exists`);
+    assert.equal(await countOrgs(), before, 'the organization and its key are rolled back with the admin');
+  });
+
   it('user create reads the password from stdin; a second user with that email is refused', async () => {
     const { organizationId } = await h.newOrg();
     const email = uniqueEmail('agent');

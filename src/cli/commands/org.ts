@@ -4,7 +4,7 @@ import { isDomainError } from '../../domain/errors.js';
 import { listAllOrganizations, purgeOrganization, restoreOrganization } from '../../domain/orgs/lifecycle.js';
 import { createOrganizationWithKey } from '../../domain/orgs/service.js';
 import { CliError, optionalString, requiredString, type Command } from '../command.js';
-import { createUserOrFail, passwordFromStdinOrGenerated, printPassword } from './user.js';
+import { passwordFromStdinOrGenerated, printPassword } from './user.js';
 
 export const orgCreate: Command = {
   name: 'org create',
@@ -25,27 +25,18 @@ export const orgCreate: Command = {
     if (adminEmail !== undefined && !isPlausibleEmail(adminEmail)) throw new CliError(`invalid email: ${rawAdminEmail}`);
     const admin = adminEmail === undefined ? undefined : await passwordFromStdinOrGenerated();
 
-    const created = await io.withContext(async (ctx) => {
-      if (adminEmail !== undefined) {
-        // Checked first so that a taken email does not leave an organization without its admin behind; the unique
-        // index on users.email still decides if two operators race.
-        const taken = await ctx.database.db.selectFrom('users').select('id').where('email', '=', adminEmail).executeTakeFirst();
-        if (taken) throw new CliError(`a dashboard user with email ${adminEmail} already exists`);
-      }
-      const organization = await createOrganizationWithKey(ctx, { name, email });
-      // Not in the organization's transaction (createOrganizationWithKey owns its own); the check above makes a
-      // failure here unlikely.
-      const adminUserId =
-        adminEmail !== undefined && admin
-          ? await createUserOrFail(ctx, organization.organizationId, { email: adminEmail, role: 'admin', password: admin.password })
-          : undefined;
-      return { ...organization, adminUserId };
-    }).catch((error: unknown) => {
-      if (isDomainError(error, 'organization_email_taken')) {
-        throw new CliError(`an organization with email ${email} already exists (see: telemap org list)`);
-      }
-      throw error;
-    });
+    const created = await io
+      .withContext((ctx) =>
+        createOrganizationWithKey(ctx, { name, email }, 'default', adminEmail !== undefined && admin ? { email: adminEmail, password: admin.password } : undefined),
+      )
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'organization_email_taken')) {
+          throw new CliError(`an organization with email ${email} already exists (see: telemap org list)`);
+        }
+        if (isDomainError(error, 'user_email_taken')) throw new CliError(`a dashboard user with email ${adminEmail} already exists`);
+        if (isDomainError(error, 'invalid_input')) throw new CliError(`${error.problem.field} ${error.problem.reason}`);
+        throw error;
+      });
 
     if (args.values.json) {
       const line: Record<string, string> = { organizationId: created.organizationId, apiKey: created.firstKey.apiKey };

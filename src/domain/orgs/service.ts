@@ -5,6 +5,8 @@ import type { DomainContext } from '../context.js';
 import { normalizeEmail } from '../customers/email.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
+import { hashPassword } from '../users/password.js';
+import { insertNewUser, validateNewUser } from '../users/service.js';
 import { insertOrganization } from './repository.js';
 
 export interface OrganizationInput {
@@ -15,16 +17,29 @@ export interface OrganizationInput {
 export interface CreatedOrganization {
   organizationId: string;
   firstKey: CreatedApiKey;
+  /** Set when a first dashboard admin was asked for. */
+  adminUserId?: string;
 }
 
-/** Creates an organization and its first ext-v1 API key together: an organization without a key is unusable. */
+/**
+ * Creates an organization, its first ext-v1 API key and, when asked, its first dashboard admin, in one
+ * transaction: an organization without a key is unusable, and one whose admin could not be made is not what the
+ * operator asked for.
+ */
 export async function createOrganizationWithKey(
   ctx: DomainContext,
   input: OrganizationInput,
   keyName = 'default',
+  firstAdmin?: { email: string; password: string },
 ): Promise<CreatedOrganization> {
   const now = isoNow(ctx.clock);
   const organizationId = newId();
+  // Validated and hashed (slow, by design) before the transaction, so that no lock is held meanwhile.
+  const admin = firstAdmin && {
+    email: validateNewUser({ ...firstAdmin, role: 'admin' }),
+    role: 'admin' as const,
+    passwordHash: await hashPassword(firstAdmin.password),
+  };
   return ctx.database.db.transaction().execute(async (trx) => {
     try {
       await insertOrganization(trx, {
@@ -43,6 +58,8 @@ export async function createOrganizationWithKey(
       throw error;
     }
     const firstKey = await createApiKeyIn(trx, organizationId, keyName, now);
-    return { organizationId, firstKey };
+    if (!admin) return { organizationId, firstKey };
+    const adminUserId = await insertNewUser(trx, organizationId, admin, now);
+    return { organizationId, firstKey, adminUserId };
   });
 }

@@ -1,5 +1,6 @@
 import { isoNow } from '../../clock.js';
 import { isUniqueViolation } from '../../db/dialect.js';
+import type { Db } from '../../db/connect.js';
 import type { DomainContext } from '../context.js';
 import { isPlausibleEmail, normalizeEmail } from '../customers/email.js';
 import { DomainError } from '../errors.js';
@@ -28,23 +29,33 @@ export function passwordReason(password: string): string | null {
   return null;
 }
 
-/** Creates a dashboard user of a live organization. Emails are unique across the installation (index-enforced). */
-export async function createUser(ctx: DomainContext, organizationId: string, input: NewUserInput): Promise<string> {
-  const { db } = ctx.database;
+/** Checks a new user's email and password; returns the normalized email. */
+export function validateNewUser(input: NewUserInput): string {
   const email = normalizeEmail(input.email);
   if (!isPlausibleEmail(email)) throw new DomainError({ code: 'invalid_input', field: 'email', reason: 'is not a valid email address' });
   const reason = passwordReason(input.password);
   if (reason) throw new DomainError({ code: 'invalid_input', field: 'password', reason });
-  if (!(await findLiveOrganization(db, organizationId))) throw new DomainError({ code: 'organization_not_found' });
+  return email;
+}
+
+/**
+ * Inserts a validated user (see validateNewUser) with an already computed password hash, inside the caller's
+ * transaction if it has one. A taken email is user_email_taken, decided by the unique index.
+ */
+export async function insertNewUser(
+  db: Db,
+  organizationId: string,
+  user: { email: string; role: UserRole; passwordHash: string },
+  now: string,
+): Promise<string> {
   const id = newId();
-  const now = isoNow(ctx.clock);
   try {
     await insertUser(db, {
       id,
       organization_id: organizationId,
-      email,
-      role: input.role,
-      password_hash: await hashPassword(input.password),
+      email: user.email,
+      role: user.role,
+      password_hash: user.passwordHash,
       created_at: now,
       updated_at: now,
     });
@@ -53,4 +64,13 @@ export async function createUser(ctx: DomainContext, organizationId: string, inp
     throw error;
   }
   return id;
+}
+
+/** Creates a dashboard user of a live organization. Emails are unique across the installation (index-enforced). */
+export async function createUser(ctx: DomainContext, organizationId: string, input: NewUserInput): Promise<string> {
+  const { db } = ctx.database;
+  const email = validateNewUser(input);
+  if (!(await findLiveOrganization(db, organizationId))) throw new DomainError({ code: 'organization_not_found' });
+  const passwordHash = await hashPassword(input.password);
+  return insertNewUser(db, organizationId, { email, role: input.role, passwordHash }, isoNow(ctx.clock));
 }
