@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import { RateLimiter, type RateLimitWindow } from '../../http/rate-limit.js';
+import { readEveryBodyAsJson } from '../../http/json-body.js';
 import { apiKeyAuth } from './auth.js';
 import { registerAssignmentRoutes } from './assignments/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
@@ -23,21 +24,12 @@ export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV
   app.decorateRequest('extPrincipal', null);
   app.decorateRequest('extRawBody', null);
 
-  // Integrations send JSON with or without a content type, so every body is read as JSON; anything that does not
-  // parse gets the contract's message rather than Fastify's 415.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      const parsed: unknown = JSON.parse(text);
-      // Kept for the few routes whose answer follows the order of an object's keys, which JSON.parse loses.
-      request.extRawBody = text;
-      done(null, parsed);
-    } catch {
-      done(new ExtError(400, EXT_MESSAGES.invalidJson), undefined);
-    }
-  });
+  // Kept for the few routes whose answer follows the order of an object's keys, which JSON.parse loses.
+  readEveryBodyAsJson(
+    app,
+    () => new ExtError(400, EXT_MESSAGES.invalidJson),
+    (request, text) => (request.extRawBody = text),
+  );
   // Route schemas here document the contract; body.ts enforces it with the contract's own messages.
   app.setValidatorCompiler(() => () => true);
 

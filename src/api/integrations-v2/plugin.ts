@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify';
 import type { Config } from '../../config.js';
 import type { DomainContext } from '../../domain/context.js';
+import { readEveryBodyAsJson } from '../../http/json-body.js';
 import { registerCreateOrganization } from './create.js';
 import { registerDeleteOrganization } from './delete.js';
 import { IntegrationError, MESSAGES, sendFailure } from './envelope.js';
@@ -25,18 +26,8 @@ export async function integrationsV2Plugin(app: FastifyInstance, { ctx, config }
     reply.header('RequestId', request.id);
   });
 
-  // Bodies are read as JSON whatever the content type (clients send text/plain or none as often as JSON);
-  // anything that does not parse is the envelope's 400.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new IntegrationError(400, MESSAGES.invalidJson), undefined);
-    }
-  });
+  // Anything that does not parse is the envelope's 400.
+  readEveryBodyAsJson(app, () => new IntegrationError(400, MESSAGES.invalidJson));
   // Schemas document the contract; fields.ts enforces it with messages that name the field.
   app.setValidatorCompiler(() => () => true);
 
