@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { DomainContext } from '../domain/context.js';
+import { isUuid } from '../domain/ids.js';
 
 /** A failure the user can fix: printed as one line, exit code 1, no stack trace. */
 export class CliError extends Error {}
@@ -49,6 +50,13 @@ export function requiredString(args: ParsedArgs, name: string, command: Command)
     throw new CliError(`--${name} is required (see: telemap ${command.name} --help)`);
   }
   return value.trim();
+}
+
+/** An organization id argument (`--org`), lower-cased; a value that is not a UUID cannot name one. */
+export function requiredOrgId(args: ParsedArgs, command: Command): string {
+  const org = requiredString(args, 'org', command);
+  if (!isUuid(org)) throw new CliError(`organization not found: ${org}`);
+  return org.toLowerCase();
 }
 
 export function optionalString(args: ParsedArgs, name: string): string | undefined {

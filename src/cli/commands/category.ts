@@ -1,14 +1,6 @@
 import { createCategory, listCategories } from '../../domain/categories/service.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { isUuid } from '../../domain/ids.js';
-import { CliError, requiredString, type Command, type ParsedArgs } from '../command.js';
-
-/** An organization id argument; a value that is not a UUID cannot name one. */
-export function requiredOrgId(args: ParsedArgs, command: Command): string {
-  const org = requiredString(args, 'org', command);
-  if (!isUuid(org)) throw new CliError(`organization not found: ${org}`);
-  return org.toLowerCase();
-}
+import { CliError, requiredOrgId, requiredString, type Command } from '../command.js';
 
 /** Domain failures as one line for the operator; anything else is rethrown. */
 export function explainDomainError(org: string) {

@@ -1,13 +1,6 @@
 import { createApiKey, listApiKeys, revokeApiKey } from '../../domain/api-keys/service.js';
 import { isDomainError } from '../../domain/errors.js';
-import { isUuid } from '../../domain/ids.js';
-import { CliError, optionalString, requiredString, type Command } from '../command.js';
-
-function requiredOrg(args: Parameters<Command['run']>[0], command: Command): string {
-  const org = requiredString(args, 'org', command);
-  if (!isUuid(org)) throw new CliError(`organization not found: ${org}`);
-  return org.toLowerCase();
-}
+import { CliError, optionalString, requiredOrgId, type Command } from '../command.js';
 
 function orgNotFound(org: string) {
   return (error: unknown) => {
@@ -22,7 +15,7 @@ export const keyCreate: Command = {
   usage: 'telemap key create --org <organizationId> [--name <label>] [--json]',
   options: { org: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, io) {
-    const org = requiredOrg(args, this);
+    const org = requiredOrgId(args, this);
     const name = optionalString(args, 'name') ?? 'default';
     const key = await io.withContext((ctx) => createApiKey(ctx, org, name)).catch(orgNotFound(org));
     if (args.values.json) {
@@ -40,7 +33,7 @@ export const keyList: Command = {
   usage: 'telemap key list --org <organizationId> [--json]',
   options: { org: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, io) {
-    const org = requiredOrg(args, this);
+    const org = requiredOrgId(args, this);
     const keys = await io.withContext((ctx) => listApiKeys(ctx, org)).catch(orgNotFound(org));
     if (args.values.json) {
       io.out(JSON.stringify(keys));

@@ -1,7 +1,7 @@
 import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.js';
 import { linkOrder } from '../../domain/orders/service.js';
-import { CliError, requiredString, type Command } from '../command.js';
-import { explainDomainError, requiredOrgId } from './category.js';
+import { CliError, requiredOrgId, requiredString, type Command } from '../command.js';
+import { explainDomainError } from './category.js';
 
 export const orderLink: Command = {
   name: 'order link',

@@ -1,10 +1,9 @@
 import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.js';
 import { isDomainError } from '../../domain/errors.js';
-import { isUuid } from '../../domain/ids.js';
 import { generatePassword } from '../../domain/users/password.js';
 import { createUser, isUserRole, passwordReason, USER_ROLES, type UserRole } from '../../domain/users/service.js';
 import type { DomainContext } from '../../domain/context.js';
-import { CliError, requiredString, type CliIo, type Command, type ParsedArgs } from '../command.js';
+import { CliError, requiredOrgId, requiredString, type CliIo, type Command, type ParsedArgs } from '../command.js';
 
 /** Everything piped on stdin (without its final line break), or '' when stdin is a terminal or empty. */
 async function readPipedStdin(): Promise<string> {
@@ -55,13 +54,12 @@ export const userCreate: Command = {
   usage: 'telemap user create --org <organizationId> --email <email> --role admin|agent [--json] [< password]',
   options: { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, io) {
-    const org = requiredString(args, 'org', this);
-    if (!isUuid(org)) throw new CliError(`organization not found: ${org}`);
+    const org = requiredOrgId(args, this);
     const email = validEmailArg(args, 'email', this);
     const role = requiredString(args, 'role', this);
     if (!isUserRole(role)) throw new CliError(`--role must be one of: ${USER_ROLES.join(', ')}`);
     const { password, generated } = await passwordFromStdinOrGenerated();
-    const userId = await io.withContext((ctx) => createUserOrFail(ctx, org.toLowerCase(), { email, role, password }));
+    const userId = await io.withContext((ctx) => createUserOrFail(ctx, org, { email, role, password }));
     if (args.values.json) {
       io.out(JSON.stringify(generated ? { userId, password } : { userId }));
       return;
