@@ -32,6 +32,10 @@ export const V1ErrorSchema = Type.Object(
 );
 export type V1ErrorBody = Static<typeof V1ErrorSchema>;
 
+/** The error body of every /api/v1 failure, for route schemas (a copy without $id, so each route can embed it). */
+const { $id: _id, ...embeddableErrorSchema } = V1ErrorSchema;
+export const ErrorResponses = { '4xx': embeddableErrorSchema, '5xx': embeddableErrorSchema };
+
 export class V1Error extends Error {
   constructor(
     readonly code: V1ErrorCode,

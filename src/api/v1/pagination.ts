@@ -1,10 +1,11 @@
-// Shared pieces of the /api/v1 list endpoints: `limit` (1-100, default 25) and an opaque `cursor` in, and
-// `{data, nextCursor}` out. The cursor is the (sort key, id) of the last row, so pages stay stable under inserts.
+// Shared pieces of the /api/v1 resource routes. Pagination: `limit` (1-100, default 25) and an opaque `cursor` in,
+// `{data, nextCursor}` out; the cursor is the (sort key, id) of the last row, so pages stay stable under inserts.
+// Also the path id reader, the mapping of domain problems, and OpenAPI tagging.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/dashboard/cursor.js';
 import { isDomainError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/ids.js';
-import { V1Error, V1ErrorSchema } from './errors.js';
+import { V1Error } from './errors.js';
 
 export const PaginationQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `Page size, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })),
@@ -18,8 +19,6 @@ export function PageOf<T extends TSchema>(item: T) {
   });
 }
 
-const { $id: _id, ...errorSchema } = V1ErrorSchema;
-export const ErrorResponses = { '4xx': errorSchema, '5xx': errorSchema };
 
 export const IdParams = Type.Object({ id: Type.String({ description: 'The record id (UUID)' }) });
 

@@ -1,9 +1,10 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../../domain/api-keys/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { principalOf } from '../auth.js';
-import { ErrorResponses, NewApiKeySchema, presentNewApiKey, routeSchemaBase } from './presenter.js';
+import { NewApiKeySchema, presentNewApiKey, routeSchemaBase } from './presenter.js';
 
 const Body = Type.Object(
   { name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'A label; "default" when absent' })) },

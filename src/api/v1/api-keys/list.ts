@@ -1,9 +1,10 @@
+import { ErrorResponses } from '../errors.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { listApiKeys } from '../../../domain/api-keys/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { principalOf } from '../auth.js';
-import { ApiKeySchema, ErrorResponses, presentApiKey, routeSchemaBase } from './presenter.js';
+import { ApiKeySchema, presentApiKey, routeSchemaBase } from './presenter.js';
 
 export function registerListApiKeys(app: FastifyInstance, ctx: DomainContext): void {
   app.get(

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiKeySummary, CreatedApiKey } from '../../../domain/api-keys/service.js';
-import { V1ErrorSchema } from '../errors.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const OptionalTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -52,9 +51,6 @@ export function presentNewApiKey(key: CreatedApiKey): Static<typeof NewApiKeySch
   };
 }
 
-/** The error body of every /api/v1 failure (a copy without $id, so each route can embed it). */
-const { $id: _id, ...errorSchema } = V1ErrorSchema;
-export const ErrorResponses = { '4xx': errorSchema, '5xx': errorSchema };
 
 export const KeyIdParams = Type.Object({ id: Type.String({ description: 'The key id' }) });
 

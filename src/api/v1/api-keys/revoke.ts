@@ -1,10 +1,11 @@
+import { ErrorResponses } from '../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { getApiKey, revokeApiKey } from '../../../domain/api-keys/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { isUuid } from '../../../domain/ids.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { ApiKeySchema, ErrorResponses, KeyIdParams, presentApiKey, routeSchemaBase } from './presenter.js';
+import { ApiKeySchema, KeyIdParams, presentApiKey, routeSchemaBase } from './presenter.js';
 import { keyNotFound } from './problems.js';
 
 export function registerRevokeApiKey(app: FastifyInstance, ctx: DomainContext): void {

@@ -1,3 +1,4 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { rollApiKey } from '../../../domain/api-keys/service.js';
@@ -5,7 +6,7 @@ import type { DomainContext } from '../../../domain/context.js';
 import { isUuid } from '../../../domain/ids.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { ApiKeySchema, ErrorResponses, KeyIdParams, NewApiKeySchema, presentApiKey, presentNewApiKey, routeSchemaBase } from './presenter.js';
+import { ApiKeySchema, KeyIdParams, NewApiKeySchema, presentApiKey, presentNewApiKey, routeSchemaBase } from './presenter.js';
 import { keyNotFound } from './problems.js';
 
 /** 30 days: a roll is a replacement, not a second long-lived key. */

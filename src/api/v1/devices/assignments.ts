@@ -1,10 +1,11 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { deviceAssignmentHistory, getDevice } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { ErrorResponses, IdParams, idOr404, PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { IdParams, idOr404, PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
 import { AssignmentSchema } from './presenter.js';
 
 const Query = Type.Object(PaginationQuery);

@@ -1,9 +1,10 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { listDevices } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
-import { ErrorResponses, PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
 import { DeviceSchema } from './presenter.js';
 
 const Query = Type.Object({

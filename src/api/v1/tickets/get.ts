@@ -1,10 +1,11 @@
+import { ErrorResponses } from '../errors.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { getTicket, ticketMessages } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { ErrorResponses, IdParams, idOr404, tagged } from '../pagination.js';
+import { IdParams, idOr404, tagged } from '../pagination.js';
 import { MessageSchema, TicketSchema } from './presenter.js';
 
 const Response = Type.Composite([TicketSchema, Type.Object({ messages: Type.Array(MessageSchema, { description: 'The conversation, in order' }) })]);

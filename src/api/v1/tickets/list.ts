@@ -1,10 +1,11 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { listTickets } from '../../../domain/dashboard/queries.js';
 import { isUuid } from '../../../domain/ids.js';
 import { principalOf } from '../auth.js';
-import { ErrorResponses, PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
 import { PrioritySchema, StatusSchema, TicketSchema } from './presenter.js';
 
 const Query = Type.Object({

@@ -1,9 +1,10 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { addReply, REPLY_MAX_LENGTH } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
-import { ErrorResponses, IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
+import { IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
 import { MessageSchema } from './presenter.js';
 
 const Body = Type.Object({ content: Type.String({ minLength: 1, maxLength: REPLY_MAX_LENGTH }) });

@@ -1,3 +1,4 @@
+import { ErrorResponses } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
@@ -5,7 +6,7 @@ import { getTicket } from '../../../domain/dashboard/queries.js';
 import { changeTicketStatus } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { ErrorResponses, IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
+import { IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
 import { StatusSchema, TicketSchema } from './presenter.js';
 
 const Body = Type.Object({ status: StatusSchema });
