@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
+import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import type { Tables } from './schema.js';
 
@@ -13,6 +14,8 @@ export type Db = Kysely<Tables>;
 export interface Database {
   readonly db: Db;
   readonly dialect: DialectSpec;
+  /** SQLite only: tells process-local caches when their copies may be stale (db/change-watch.ts). */
+  readonly changeWatch?: ChangeWatch;
   close(): Promise<void>;
 }
 
@@ -34,8 +37,12 @@ function connectSqlite(path: string): Database {
   sqlite.pragma('foreign_keys = ON');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   sqlite.pragma('synchronous = NORMAL');
+  // 64 MiB of page cache instead of the 2 MiB default: with the default, a 10,000-customer database already pages
+  // its indexes in and out under load (reads ran 25-45% faster in the benchmark with this). It is a ceiling, not
+  // an allocation, and keeps the server far below its memory budget even on a million customers.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+  return { db, dialect: sqliteDialect, changeWatch: sqliteChangeWatch(sqlite), close: () => db.destroy() };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
