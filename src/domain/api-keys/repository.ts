@@ -22,8 +22,10 @@ const keyByHash = prepared((db: Db, keyHash: string) =>
     .where('api_keys.key_hash', '=', keyHash),
 );
 
+export type KeyForAuthentication = Awaited<ReturnType<typeof keyByHash>>[number];
+
 /** A key found by its hash, with the organization's deletion state, for authentication. */
-export async function findKeyByHash(db: Db, keyHash: string) {
+export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyForAuthentication | undefined> {
   return (await keyByHash(db, keyHash))[0];
 }
 

@@ -7,7 +7,8 @@ import { newId } from '../ids.js';
 import { findLiveOrganization } from '../orgs/repository.js';
 import { digestsEqual, hashSecret } from '../secrets.js';
 import { displayPrefix, generateApiKey, looksLikeApiKey } from './format.js';
-import { findKey, findKeyByHash, insertApiKey, listKeysOf, setRevokedAt, touchLastUsed } from './repository.js';
+import { keyForAuthentication } from './key-cache.js';
+import { findKey, insertApiKey, listKeysOf, setRevokedAt, touchLastUsed } from './repository.js';
 
 export interface CreatedApiKey {
   keyId: string;
@@ -125,7 +126,7 @@ export async function authenticateApiKey(
 ): Promise<ApiKeyPrincipal | null> {
   if (!presented || !looksLikeApiKey(presented)) return null;
   const digest = hashSecret(presented);
-  const key = await findKeyByHash(ctx.database.db, digest);
+  const key = await keyForAuthentication(ctx.database, digest);
   if (!key || !digestsEqual(key.key_hash, digest)) return null;
   const now = ctx.clock.now();
   if (key.revoked_at !== null && Date.parse(key.revoked_at) <= now.getTime()) return null;

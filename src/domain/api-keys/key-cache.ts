@@ -1,0 +1,41 @@
+// Every ext-v1 request authenticates, and the key and its organization almost never change: on SQLite the row is
+// kept in memory and reused for as long as the change watch (db/change-watch.ts) says no key or organization
+// changed, in this process or any other. A revocation, a roll or an organization's deletion therefore still
+// takes effect on the very next request. Times (a roll's grace period, an expiry) are compared on every use by
+// the caller, so a copied row never outlives them. On PostgreSQL there is no watch and every request reads.
+import type { Database } from '../../db/connect.js';
+import { findKeyByHash, type KeyForAuthentication } from './repository.js';
+
+/** Enough for every key of a large installation; beyond it the oldest copy is dropped. */
+const MAX_KEYS = 10_000;
+
+interface Copies {
+  epoch: number;
+  rows: Map<string, KeyForAuthentication>;
+}
+
+const copiesByDatabase = new WeakMap<Database, Copies>();
+
+/** The key with this hash, with its organization's deletion state: from memory when current, else the database. */
+export async function keyForAuthentication(database: Database, keyHash: string): Promise<KeyForAuthentication | undefined> {
+  const watch = database.changeWatch;
+  if (!watch) return findKeyByHash(database.db, keyHash);
+
+  const epoch = watch.epoch();
+  let copies = copiesByDatabase.get(database);
+  if (!copies || copies.epoch !== epoch) {
+    copies = { epoch, rows: new Map() };
+    copiesByDatabase.set(database, copies);
+  }
+  const copy = copies.rows.get(keyHash);
+  if (copy) return copy;
+
+  const row = await findKeyByHash(database.db, keyHash);
+  // Kept only if nothing changed while the query waited and ran; otherwise the row may already be stale. Unknown
+  // hashes are not kept: a key created a moment later must work at once.
+  if (row && watch.epoch() === epoch) {
+    if (copies.rows.size >= MAX_KEYS) copies.rows.delete(copies.rows.keys().next().value!);
+    copies.rows.set(keyHash, row);
+  }
+  return row;
+}
