@@ -1,4 +1,5 @@
-import type { Db } from '../../db/connect.js';
+import type { Database, Db } from '../../db/connect.js';
+import { postgresDialect, sqliteDialect, type DialectName, type DialectSpec } from '../../db/dialect.js';
 import { prepared } from '../../db/prepared.js';
 import type { CustomerRow, CustomerUpdate, NewCustomer } from '../../db/schema.js';
 
@@ -56,6 +57,60 @@ export async function updateCustomerRow(
   return result.numUpdatedRows > 0n;
 }
 
+/** A customer row with its current devices and its orders, each as the text of a JSON array. */
+export type CustomerRowWithLinks = CustomerRow & { device_identifiers: string; order_identifiers: string };
+
+/**
+ * The customer and everything getCustomer and queryCustomer show, in one statement: devices oldest link first
+ * (see activeDeviceIdentifiers), orders oldest first. One statement instead of three is a third of the round
+ * trips on PostgreSQL and of the statement overhead on SQLite, on the API's most frequent requests.
+ */
+function customerWithLinks(dialect: DialectSpec, by: 'id' | 'email') {
+  return prepared((db: Db, organizationId: string, value: string) =>
+    db
+      .selectFrom('customers')
+      .selectAll('customers')
+      .select((eb) => [
+        eb
+          .selectFrom('assignments')
+          .innerJoin('devices', 'devices.id', 'assignments.device_id')
+          .select((inner) => dialect.jsonArrayText(inner.ref('devices.identifier'), [inner.ref('assignments.position')]).as('list'))
+          .whereRef('assignments.organization_id', '=', 'customers.organization_id')
+          .whereRef('assignments.customer_id', '=', 'customers.id')
+          .where('assignments.unassigned_at', 'is', null)
+          .$asScalar()
+          .$notNull()
+          .as('device_identifiers'),
+        eb
+          .selectFrom('orders')
+          .select((inner) =>
+            dialect.jsonArrayText(inner.ref('orders.order_identifier'), [inner.ref('orders.created_at'), inner.ref('orders.id')]).as('list'),
+          )
+          .whereRef('orders.organization_id', '=', 'customers.organization_id')
+          .whereRef('orders.customer_id', '=', 'customers.id')
+          .$asScalar()
+          .$notNull()
+          .as('order_identifiers'),
+      ])
+      .where('customers.organization_id', '=', organizationId)
+      .where(`customers.${by}`, '=', value),
+  );
+}
+
+const customerWithLinksQueries: Record<DialectName, Record<'id' | 'email', ReturnType<typeof customerWithLinks>>> = {
+  sqlite: { id: customerWithLinks(sqliteDialect, 'id'), email: customerWithLinks(sqliteDialect, 'email') },
+  postgres: { id: customerWithLinks(postgresDialect, 'id'), email: customerWithLinks(postgresDialect, 'email') },
+};
+
+export async function findCustomerWithLinks(
+  database: Database,
+  organizationId: string,
+  by: 'id' | 'email',
+  value: string,
+): Promise<CustomerRowWithLinks | undefined> {
+  return (await customerWithLinksQueries[database.dialect.name][by](database.db, organizationId, value))[0];
+}
+
 const activeDevices = prepared((db: Db, organizationId: string, customerId: string) =>
   db
     .selectFrom('assignments')
@@ -76,17 +131,3 @@ export async function activeDeviceIdentifiers(db: Db, organizationId: string, cu
   return rows.map((r) => r.identifier);
 }
 
-const orders = prepared((db: Db, organizationId: string, customerId: string) =>
-  db
-    .selectFrom('orders')
-    .select('order_identifier')
-    .where('organization_id', '=', organizationId)
-    .where('customer_id', '=', customerId)
-    .orderBy('created_at')
-    .orderBy('id'),
-);
-
-export async function orderIdentifiers(db: Db, organizationId: string, customerId: string): Promise<string[]> {
-  const rows = await orders(db, organizationId, customerId);
-  return rows.map((r) => r.order_identifier);
-}

@@ -7,13 +7,12 @@ import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { normalizeEmail } from './email.js';
 import {
-  activeDeviceIdentifiers,
   findCustomerByEmail,
-  findCustomerById,
+  findCustomerWithLinks,
   insertCustomer,
   insertCustomerIfAbsent,
-  orderIdentifiers,
   updateCustomerRow,
+  type CustomerRowWithLinks,
 } from './repository.js';
 
 export type Metadata = Record<string, unknown>;
@@ -122,8 +121,7 @@ export async function getCustomerRecord(
   organizationId: string,
   id: string,
 ): Promise<CustomerRecord | undefined> {
-  const customer = await findCustomerById(ctx.database.db, organizationId, id);
-  return customer && withLinks(ctx.database.db, customer);
+  return withLinks(await findCustomerWithLinks(ctx.database, organizationId, 'id', id));
 }
 
 export async function findCustomerRecordByEmail(
@@ -131,16 +129,18 @@ export async function findCustomerRecordByEmail(
   organizationId: string,
   email: string,
 ): Promise<CustomerRecord | undefined> {
-  const customer = await findCustomerByEmail(ctx.database.db, organizationId, normalizeEmail(email));
-  return customer && withLinks(ctx.database.db, customer);
+  return withLinks(await findCustomerWithLinks(ctx.database, organizationId, 'email', normalizeEmail(email)));
 }
 
-async function withLinks(db: Db, customer: CustomerRow): Promise<CustomerRecord> {
-  const [devices, orders] = await Promise.all([
-    activeDeviceIdentifiers(db, customer.organization_id, customer.id),
-    orderIdentifiers(db, customer.organization_id, customer.id),
-  ]);
-  return { customer, metadata: JSON.parse(customer.metadata) as Metadata, devices, orders };
+function withLinks(row: CustomerRowWithLinks | undefined): CustomerRecord | undefined {
+  if (!row) return undefined;
+  const { device_identifiers, order_identifiers, ...customer } = row;
+  return {
+    customer,
+    metadata: JSON.parse(customer.metadata) as Metadata,
+    devices: JSON.parse(device_identifiers) as string[],
+    orders: JSON.parse(order_identifiers) as string[],
+  };
 }
 
 /** Turns a unique violation on the email into `customer_email_taken` naming the holder; rethrows anything else. */
