@@ -97,6 +97,14 @@ function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces, hence the split at ')'): utime and stime are 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 function runLoad(scenario: LoadScenario): LoadResult {
   const file = join(tmpdir(), `telemap-bench-${process.pid}-${randomBytes(4).toString('hex')}.json`);
   writeFileSync(file, JSON.stringify(scenario));
@@ -221,6 +229,8 @@ interface Row {
   floorP50?: number;
   floorP99?: number;
   ratio?: number;
+  /** The server's CPU time (user + system) per answered request: steadier than req/s on a noisy machine. */
+  serverCpuMicrosPerRequest?: number;
   serverRssMb?: number;
 }
 
@@ -275,9 +285,13 @@ async function main(): Promise<void> {
       if (warmup > 0) load(floorBase, floorHeaders, warmup);
       const measuredRuns: LoadResult[] = [];
       const floorRuns: LoadResult[] = [];
+      const cpuPerRequest: number[] = [];
       for (let round = 0; round < rounds; round++) {
         process.stdout.write('telemap, ');
-        measuredRuns.push(load(base, apiHeaders, duration));
+        const cpuBefore = cpuSeconds(server.pid!);
+        const run = load(base, apiHeaders, duration);
+        cpuPerRequest.push(((cpuSeconds(server.pid!) - cpuBefore) * 1e6) / Math.max(1, run.total));
+        measuredRuns.push(run);
         process.stdout.write('floor, ');
         floorRuns.push(load(floorBase, floorHeaders, duration));
       }
@@ -299,6 +313,7 @@ async function main(): Promise<void> {
         floorP50: floor.p50,
         floorP99: floor.p99,
         ratio: Math.round((measured.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
+        serverCpuMicrosPerRequest: Math.round(cpuPerRequest.sort((a, b) => a - b)[Math.floor(cpuPerRequest.length / 2)]!),
         serverRssMb: rss,
       };
       console.log(`${row.requestsPerSecond} req/s (floor ${row.floorRequestsPerSecond})`);
@@ -348,11 +363,11 @@ function median(runs: LoadResult[]): LoadResult {
 }
 
 function printTable(rows: Row[]): void {
-  const head = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', 'ratio', 'non-2xx'];
+  const head = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'floor req/s', 'ratio', 'CPU µs/req', 'non-2xx'];
   const body = rows.map((r) =>
     r.served
-      ? [r.scenario, String(r.connections), String(r.requestsPerSecond), String(r.p50), String(r.p99), String(r.floorRequestsPerSecond), r.ratio!.toFixed(2), String((r.non2xx ?? 0) + (r.errors ?? 0))]
-      : [r.scenario, String(r.connections), 'skipped: not served', '', '', '', '', ''],
+      ? [r.scenario, String(r.connections), String(r.requestsPerSecond), String(r.p50), String(r.p99), String(r.floorRequestsPerSecond), r.ratio!.toFixed(2), String(r.serverCpuMicrosPerRequest), String((r.non2xx ?? 0) + (r.errors ?? 0))]
+      : [r.scenario, String(r.connections), 'skipped: not served', '', '', '', '', '', ''],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
