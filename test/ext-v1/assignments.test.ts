@@ -100,6 +100,31 @@ describeEachDialect('ext-v1 device assignments', (h) => {
     assert.equal(await countRows('assignments', organizationId), 2);
   });
 
+  it('answers a repeat of an assignment already in place exactly as the first, writing nothing', async () => {
+    const { apiKey, organizationId } = await h.newOrg();
+    const body = { deviceIdentifier: 'SN-1', customerEmails: ['b@example.com', 'a@example.com'], autoCreateDevice: true, deviceType: 'sensor' };
+    const first = await toOwners(apiKey, body);
+    assert.equal(first.status, 200);
+    const repeat = await toOwners(apiKey, { ...body, customerEmails: [' B@Example.com', 'a@example.com'] });
+    assert.deepEqual(repeat, {
+      status: 200,
+      body: {
+        success: true,
+        message: 'Successfully assigned device to 2 customer(s)',
+        deviceId: first.body.deviceId,
+        deviceWasCreated: false,
+        assignedCustomers: (first.body.assignedCustomers as Body[]).map((c) => ({ ...c, wasCreated: false })),
+      },
+    });
+    assert.equal(await countRows('assignments', organizationId), 2);
+
+    // Once one of the links has ended, a repeat starts a new one: only "all linked" is answered without writing.
+    await unassignOne(apiKey, { deviceIdentifier: 'SN-1', customerEmail: 'a@example.com' });
+    assert.equal((await toOwners(apiKey, body)).status, 200);
+    assert.deepEqual(await devicesOf(apiKey, 'a@example.com'), ['SN-1']);
+    assert.equal(await countRows('assignments', organizationId), 3);
+  });
+
   it('answers 404 for an unknown device without autoCreateDevice, creating nothing', async () => {
     const { apiKey, organizationId } = await h.newOrg();
     for (const autoCreateDevice of [undefined, false]) {

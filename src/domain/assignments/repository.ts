@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import type { DialectSpec } from '../../db/dialect.js';
+import { prepared } from '../../db/prepared.js';
 import type { AssignmentsTable } from '../../db/schema.js';
 import type { Insertable } from 'kysely';
 
@@ -65,4 +66,30 @@ export async function endAssignment(
     .returning('id')
     .executeTakeFirst();
   return ended !== undefined;
+}
+
+// Runs for every owner of every assignDeviceToOwners request before any transaction: compiled once.
+const activeLinkByEmail = prepared((db: Db, organizationId: string, deviceIdentifier: string, email: string) =>
+  db
+    .selectFrom('devices')
+    .innerJoin('assignments', (join) =>
+      join.onRef('assignments.device_id', '=', 'devices.id').on('assignments.unassigned_at', 'is', null),
+    )
+    .innerJoin('customers', 'customers.id', 'assignments.customer_id')
+    .select(['devices.id as device_id', 'customers.id as customer_id'])
+    .where('devices.organization_id', '=', organizationId)
+    .where('devices.identifier', '=', deviceIdentifier)
+    .whereRef('assignments.organization_id', '=', 'devices.organization_id')
+    .whereRef('customers.organization_id', '=', 'devices.organization_id')
+    .where('customers.email', '=', email),
+);
+
+/** The device and customer ids when the device (by identifier) has an active link to the customer (by email). */
+export async function findActiveLinkByEmail(
+  db: Db,
+  organizationId: string,
+  deviceIdentifier: string,
+  email: string,
+): Promise<{ device_id: string; customer_id: string } | undefined> {
+  return (await activeLinkByEmail(db, organizationId, deviceIdentifier, email))[0];
 }

@@ -16,7 +16,7 @@ import { ensureDevice } from '../devices/service.js';
 import { findDeviceByIdentifier } from '../devices/repository.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
-import { endAssignment, insertAssignmentIfAbsent, lastPosition, lockCustomer } from './repository.js';
+import { endAssignment, findActiveLinkByEmail, insertAssignmentIfAbsent, lastPosition, lockCustomer } from './repository.js';
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -74,6 +74,8 @@ export async function assignDeviceToOwners(
   organizationId: string,
   input: AssignToOwnersInput,
 ): Promise<AssignToOwnersResult> {
+  const unchanged = await whenAllLinkedAlready(ctx.database.db, organizationId, input);
+  if (unchanged) return unchanged;
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
   return ctx.database.db.transaction().execute(async (trx) => {
@@ -97,6 +99,28 @@ export async function assignDeviceToOwners(
       customers: input.emails.map((email) => ({ email, ...customers.get(email)!, linked: linked.get(email)! })),
     };
   });
+}
+
+/**
+ * The answer when the device exists and is linked to every one of the customers already: nothing to write, so no
+ * transaction and no write lock. Syncs that replay their assignments every night mostly hit this. It is the answer
+ * the transaction would give at that moment (device and customers not created, no link started); anything less
+ * than "all linked" goes through the transaction.
+ */
+async function whenAllLinkedAlready(
+  db: Db,
+  organizationId: string,
+  input: AssignToOwnersInput,
+): Promise<AssignToOwnersResult | undefined> {
+  let deviceId: string | undefined;
+  const customers: AssignToOwnersResult['customers'] = [];
+  for (const email of input.emails) {
+    const link = await findActiveLinkByEmail(db, organizationId, input.deviceIdentifier, email);
+    if (!link) return undefined;
+    deviceId = link.device_id;
+    customers.push({ email, customerId: link.customer_id, wasCreated: false, linked: false });
+  }
+  return deviceId === undefined ? undefined : { deviceId, deviceWasCreated: false, customers };
 }
 
 export interface AssignDevicesInput {

@@ -98,6 +98,9 @@ export async function ensureCustomer(
   now: string,
 ): Promise<{ customerId: string; wasCreated: boolean }> {
   const normalized = normalizeEmail(email);
+  // Most calls name a customer that exists: one read, and no write attempt that would take the write lock.
+  const found = await findCustomerByEmail(db, organizationId, normalized);
+  if (found) return { customerId: found.id, wasCreated: false };
   const id = newId();
   const created = await insertCustomerIfAbsent(db, {
     id,
@@ -111,6 +114,7 @@ export async function ensureCustomer(
     updated_at: now,
   });
   if (created) return { customerId: id, wasCreated: true };
+  // Created by a concurrent request since the read above: the insert did nothing, and the row is there now.
   const existing = await findCustomerByEmail(db, organizationId, normalized);
   if (!existing) throw new Error('customer vanished between conflict and read');
   return { customerId: existing.id, wasCreated: false };
