@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Tables } from './schema.js';
 
 export type Db = Kysely<Tables>;
@@ -22,12 +23,22 @@ export interface Database {
 const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
 
-export function connectDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Database {
-  if (target.kind === 'sqlite') return connectSqlite(target.path);
+export interface ConnectOptions {
+  /** PostgreSQL connections (default 10). */
+  poolSize?: number;
+  /**
+   * SQLite: checkpoint the WAL in a thread of its own (db/sqlite-checkpointer.ts). Default true; one-shot CLI
+   * commands turn it off, since starting a thread would cost them more than the few checkpoints they cause.
+   */
+  checkpointThread?: boolean;
+}
+
+export function connectDatabase(target: DatabaseTarget, options: ConnectOptions = {}): Database {
+  if (target.kind === 'sqlite') return connectSqlite(target.path, options.checkpointThread ?? true);
   return connectPostgres(target.url, options.poolSize ?? 10);
 }
 
-function connectSqlite(path: string): Database {
+function connectSqlite(path: string, checkpointThread: boolean): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers proceed while one writer commits; the busy timeout makes a second process (the CLI, a
@@ -41,8 +52,19 @@ function connectSqlite(path: string): Database {
   // its indexes in and out under load (reads ran 25-45% faster in the benchmark with this). It is a ceiling, not
   // an allocation, and keeps the server far below its memory budget even on a million customers.
   sqlite.pragma('cache_size = -65536');
+  const checkpointer = checkpointThread && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: sqliteDialect, changeWatch: sqliteChangeWatch(sqlite), close: () => db.destroy() };
+  return {
+    db,
+    dialect: sqliteDialect,
+    changeWatch: sqliteChangeWatch(sqlite),
+    // The thread's connection closes first, so that the server's is the last one and SQLite folds the WAL back
+    // into the database file on closing.
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
