@@ -1,8 +1,12 @@
 // Hot read paths (API-key lookup, the customer record) run the same query shape on every request. Kysely builds and
 // compiles each query anew, which the benchmark's profile showed costing about as much as SQLite running it.
-// `prepared` builds and compiles a query once per database handle, with placeholder values, and afterwards only
-// swaps in the new values. Only for queries whose arguments are plain values bound as parameters.
-import type { CompiledQuery, Compilable } from 'kysely';
+// `prepared` builds and compiles a query once per database, with placeholder values, and afterwards only swaps in
+// the new values. Only for queries whose arguments are plain values bound as parameters.
+//
+// Templates are kept per dialect adapter rather than per Kysely instance: a transaction is a new instance on every
+// call, but it shares its database's adapter and compiles every query exactly as the database does, so queries run
+// inside transactions reuse the database's templates instead of being built anew each time.
+import type { CompiledQuery, Compilable, DialectAdapter } from 'kysely';
 import type { Db } from './connect.js';
 
 interface Template {
@@ -14,9 +18,13 @@ interface Template {
 export function prepared<R, A extends string[]>(
   build: (db: Db, ...args: A) => Compilable<R>,
 ): (db: Db, ...args: A) => Promise<R[]> {
-  const templates = new WeakMap<Db, Template>();
+  const templates = new WeakMap<DialectAdapter, Template>();
   return async (db, ...args) => {
-    let template = templates.get(db);
+    // getExecutor() is marked internal in Kysely's typings; it is the only handle a database shares with its
+    // transactions. Plugins could change how a query compiles, so an executor with any is never given a template.
+    const executor = db.getExecutor();
+    const key = executor.plugins.length === 0 ? executor.adapter : undefined;
+    let template = key && templates.get(key);
     if (!template) {
       const placeholders = args.map((_, i) => `\u0000prepared-argument-${i}\u0000`) as A;
       const compiled = build(db, ...placeholders).compile();
@@ -25,7 +33,7 @@ export function prepared<R, A extends string[]>(
         throw new Error(`prepared query does not bind each argument once: ${compiled.sql}`);
       }
       template = { compiled, slots };
-      templates.set(db, template);
+      if (key) templates.set(key, template);
     }
     const { compiled, slots } = template;
     const parameters = slots.map((slot, i) => (slot >= 0 ? args[slot] : compiled.parameters[i]));

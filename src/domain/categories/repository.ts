@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { CategoriesTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 
@@ -31,13 +32,12 @@ export async function findCategoryByNameKey(
     .executeTakeFirst();
 }
 
+// Read on every new ticket, to classify it: compiled once (db/prepared.ts).
+const categoriesOf = prepared((db: Db, organizationId: string) =>
+  db.selectFrom('categories').selectAll().where('organization_id', '=', organizationId).orderBy('name_key').orderBy('id'),
+);
+
 /** The organization's categories by lower-cased name. */
 export async function listCategoryRows(db: Db, organizationId: string): Promise<CategoryRow[]> {
-  return db
-    .selectFrom('categories')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .orderBy('name_key')
-    .orderBy('id')
-    .execute();
+  return categoriesOf(db, organizationId);
 }
