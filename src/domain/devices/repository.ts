@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { DialectSpec } from '../../db/dialect.js';
 import type { DeviceRow, DevicesTable } from '../../db/schema.js';
 import type { Insertable, Updateable } from 'kysely';
@@ -59,6 +60,26 @@ export async function deviceIdsByIdentifier(
     .where('identifier', 'in', identifiers)
     .execute();
   return new Map(rows.map((r) => [r.identifier, r.id]));
+}
+
+// bulk-metadata runs this up to thousands of times in one transaction: compiled once (db/prepared.ts).
+const replaceMetadata = prepared((db: Db, organizationId: string, id: string, metadata: string, updatedAt: string) =>
+  db
+    .updateTable('devices')
+    .set({ metadata, updated_at: updatedAt })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id),
+);
+
+/** Replaces one device's metadata (JSON text). */
+export async function replaceDeviceMetadata(
+  db: Db,
+  organizationId: string,
+  id: string,
+  metadata: string,
+  updatedAt: string,
+): Promise<void> {
+  await replaceMetadata(db, organizationId, id, metadata, updatedAt);
 }
 
 export async function updateDeviceRow(

@@ -10,6 +10,7 @@ import {
   findDeviceByIdentifier,
   findDeviceByIdentifierForUpdate,
   insertDeviceIfAbsent,
+  replaceDeviceMetadata,
   updateDeviceRow,
 } from './repository.js';
 
@@ -99,7 +100,7 @@ export async function replaceDevicesMetadata(
     }
     // Rows are written in id order, so two bulk requests touching the same devices lock them in the same order.
     for (const id of [...finalMetadata.keys()].sort()) {
-      await updateDeviceRow(trx, organizationId, id, { metadata: JSON.stringify(finalMetadata.get(id)), updated_at: now });
+      await replaceDeviceMetadata(trx, organizationId, id, JSON.stringify(finalMetadata.get(id)), now);
     }
     return entries.map(([identifier]) => {
       const id = ids.get(identifier);
