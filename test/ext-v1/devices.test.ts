@@ -142,6 +142,26 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal((await storedDevice(organizationId, 'A-1'))?.type, 't');
   });
 
+  it('applies parallel bulk requests over the same devices in opposite orders whole, without a deadlock', async () => {
+    const { apiKey, organizationId } = await h.newOrg();
+    const identifiers = Array.from({ length: 20 }, (_, i) => `P-${String(i).padStart(2, '0')}`);
+    for (const identifier of identifiers) await upsert(apiKey, { identifier, type: 't' });
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, round) => {
+        const order = round % 2 === 0 ? identifiers : [...identifiers].reverse();
+        return bulk(apiKey, { devices: Object.fromEntries(order.map((identifier) => [identifier, { round }])) });
+      }),
+    );
+    for (const res of responses) {
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.updated, 20);
+    }
+    // One request committed last, and it wrote every device: no device carries another request's value.
+    const rounds = new Set<unknown>();
+    for (const identifier of identifiers) rounds.add((await storedDevice(organizationId, identifier))?.metadata.round);
+    assert.equal(rounds.size, 1, `devices ended with the metadata of rounds ${[...rounds].join(', ')}`);
+  });
+
   it('reports an identifier holding a NUL character as not found instead of failing in the database', async () => {
     const { apiKey } = await h.newOrg();
     const a = (await upsert(apiKey, { identifier: 'A-1', type: 't' })).body.deviceId;

@@ -6,11 +6,11 @@ import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Updateable } from 'kysely';
 import {
-  deviceIdsByIdentifier,
   findDeviceByIdentifier,
   findDeviceByIdentifierForUpdate,
   insertDeviceIfAbsent,
-  replaceDeviceMetadata,
+  lockDeviceIdsByIdentifier,
+  replaceDevicesMetadataRows,
   updateDeviceRow,
 } from './repository.js';
 
@@ -88,20 +88,19 @@ export async function replaceDevicesMetadata(
   entries: ReadonlyArray<readonly [identifier: string, metadata: Metadata]>,
 ): Promise<MetadataReplacement[]> {
   const now = isoNow(ctx.clock);
-  return ctx.database.db.transaction().execute(async (trx) => {
+  const { db, dialect } = ctx.database;
+  return db.transaction().execute(async (trx) => {
     // An identifier with a NUL character can never have been stored (and PostgreSQL refuses it as a parameter),
     // so it is not looked up: it is simply not found.
     const storable = entries.map(([identifier]) => identifier).filter((identifier) => !identifier.includes('\0'));
-    const ids = await deviceIdsByIdentifier(trx, organizationId, [...new Set(storable)]);
+    const ids = await lockDeviceIdsByIdentifier(trx, dialect, organizationId, [...new Set(storable)]);
     const finalMetadata = new Map<string, Metadata>();
     for (const [identifier, metadata] of entries) {
       const id = ids.get(identifier);
       if (id !== undefined) finalMetadata.set(id, metadata);
     }
-    // Rows are written in id order, so two bulk requests touching the same devices lock them in the same order.
-    for (const id of [...finalMetadata.keys()].sort()) {
-      await replaceDeviceMetadata(trx, organizationId, id, JSON.stringify(finalMetadata.get(id)), now);
-    }
+    const rows = [...finalMetadata].map(([id, metadata]) => ({ id, metadata: JSON.stringify(metadata) }));
+    await replaceDevicesMetadataRows(trx, dialect, organizationId, rows, now);
     return entries.map(([identifier]) => {
       const id = ids.get(identifier);
       return id === undefined
