@@ -220,13 +220,13 @@ export async function unassignDevicesFromOwner(
           code: 'device_not_assigned',
           customerId: customer.id,
           deviceIdentifier: identifier,
-          currentDevices: await activeDeviceIdentifiers(trx, organizationId, customer.id),
+          currentDevices: await activeDeviceIdentifiers(trx, dialect, organizationId, customer.id),
         });
       } else {
         result.skipped.push(identifier);
       }
     }
-    result.devicesRemaining = await activeDeviceIdentifiers(trx, organizationId, customer.id);
+    result.devicesRemaining = await activeDeviceIdentifiers(trx, dialect, organizationId, customer.id);
     return result;
   });
 }
