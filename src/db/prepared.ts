@@ -8,6 +8,7 @@
 // inside transactions reuse the database's templates instead of being built anew each time.
 import type { CompiledQuery, Compilable, DialectAdapter } from 'kysely';
 import type { Db } from './connect.js';
+import type { StatementBatch } from './statement-batch.js';
 
 interface Template {
   compiled: CompiledQuery;
@@ -20,24 +21,54 @@ export function prepared<R, A extends string[]>(
 ): (db: Db, ...args: A) => Promise<R[]> {
   const templates = new WeakMap<DialectAdapter, Template>();
   return async (db, ...args) => {
-    // getExecutor() is marked internal in Kysely's typings; it is the only handle a database shares with its
-    // transactions. Plugins could change how a query compiles, so an executor with any is never given a template.
-    const executor = db.getExecutor();
-    const key = executor.plugins.length === 0 ? executor.adapter : undefined;
-    let template = key && templates.get(key);
-    if (!template) {
-      const placeholders = args.map((_, i) => `\u0000prepared-argument-${i}\u0000`) as A;
-      const compiled = build(db, ...placeholders).compile();
-      const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
-      if (new Set(slots.filter((s) => s >= 0)).size !== args.length) {
-        throw new Error(`prepared query does not bind each argument once: ${compiled.sql}`);
-      }
-      template = { compiled, slots };
-      if (key) templates.set(key, template);
-    }
-    const { compiled, slots } = template;
-    const parameters = slots.map((slot, i) => (slot >= 0 ? args[slot] : compiled.parameters[i]));
-    const result = await db.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+    const template = templateFor(templates, db, build, args);
+    const result = await db.executeQuery<R>({ ...template.compiled, parameters: bind(template, args) } as CompiledQuery<R>);
     return result.rows;
   };
+}
+
+/**
+ * The same query run once per argument list, in order, through SQLite's statement batch (db/statement-batch.ts):
+ * each run's first row, without a promise per run. The runs belong to the transaction `db` is part of.
+ */
+export function preparedForEach<R, A extends string[]>(
+  build: (db: Db, ...args: A) => Compilable<R>,
+): (db: Db, batch: StatementBatch, argumentLists: readonly A[]) => Array<R | undefined> {
+  const templates = new WeakMap<DialectAdapter, Template>();
+  return (db, batch, argumentLists) => {
+    if (argumentLists.length === 0) return [];
+    const template = templateFor(templates, db, build, argumentLists[0]!);
+    return batch.firstRows<R>(
+      template.compiled.sql,
+      argumentLists.map((args) => bind(template, args)),
+    );
+  };
+}
+
+function templateFor<R, A extends string[]>(
+  templates: WeakMap<DialectAdapter, Template>,
+  db: Db,
+  build: (db: Db, ...args: A) => Compilable<R>,
+  args: A,
+): Template {
+  // getExecutor() is marked internal in Kysely's typings; it is the only handle a database shares with its
+  // transactions. Plugins could change how a query compiles, so an executor with any is never given a template.
+  const executor = db.getExecutor();
+  const key = executor.plugins.length === 0 ? executor.adapter : undefined;
+  const cached = key && templates.get(key);
+  if (cached) return cached;
+  const placeholders = args.map((_, i) => `\u0000prepared-argument-${i}\u0000`) as A;
+  const compiled = build(db, ...placeholders).compile();
+  const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
+  if (new Set(slots.filter((s) => s >= 0)).size !== args.length) {
+    throw new Error(`prepared query does not bind each argument once: ${compiled.sql}`);
+  }
+  const template = { compiled, slots };
+  if (key) templates.set(key, template);
+  return template;
+}
+
+function bind(template: Template, args: readonly string[]): unknown[] {
+  const { compiled, slots } = template;
+  return slots.map((slot, i) => (slot >= 0 ? args[slot] : compiled.parameters[i]));
 }

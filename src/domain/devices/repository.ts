@@ -1,5 +1,6 @@
-import type { Db } from '../../db/connect.js';
-import { prepared } from '../../db/prepared.js';
+import type { Database, Db } from '../../db/connect.js';
+import { preparedForEach } from '../../db/prepared.js';
+import type { StatementBatch } from '../../db/statement-batch.js';
 import type { DialectSpec } from '../../db/dialect.js';
 import type { DeviceRow, DevicesTable } from '../../db/schema.js';
 import { sql, type Insertable, type Updateable } from 'kysely';
@@ -47,61 +48,88 @@ export async function findDeviceByIdentifierForUpdate(
 }
 
 /**
- * Id of each given identifier that exists in the organization. On PostgreSQL the rows are locked, in id order, so
- * that two bulk requests sharing devices wait for each other instead of deadlocking; on SQLite the transaction's
- * write lock already covers the whole database.
+ * Replaces the metadata (JSON text) of each identifier's device in the organization, where it exists; returns the
+ * id of each device found. Identifiers must be unique. Run inside a transaction: the two strategies differ by
+ * dialect because the cheap one on each measured many times slower on the other (docs/decisions.md).
  */
-export async function lockDeviceIdsByIdentifier(
+export async function replaceMetadataByIdentifier(
   db: Db,
-  dialect: DialectSpec,
+  database: Pick<Database, 'dialect' | 'statementBatch'>,
   organizationId: string,
-  identifiers: readonly string[],
+  metadataByIdentifier: ReadonlyMap<string, string>,
+  updatedAt: string,
 ): Promise<Map<string, string>> {
-  if (identifiers.length === 0) return new Map();
-  const query = db
-    .selectFrom('devices')
-    .select(['id', 'identifier'])
-    .where('organization_id', '=', organizationId)
-    .where('identifier', 'in', identifiers)
-    .orderBy('id');
-  const rows = await dialect.forUpdate(query).execute();
-  return new Map(rows.map((r) => [r.identifier, r.id]));
+  if (metadataByIdentifier.size === 0) return new Map();
+  return database.dialect.name === 'postgres'
+    ? replaceInOneStatement(db, database.dialect, organizationId, metadataByIdentifier, updatedAt)
+    : replaceRowByRow(db, database.statementBatch, organizationId, metadataByIdentifier, updatedAt);
 }
 
-// SQLite: one compiled single-row UPDATE (db/prepared.ts), run per device. In process it costs a few µs per row;
-// a multi-row statement measured slower there (a 100-branch CASE per row, and long SQL that is prepared anew).
-const replaceOneMetadata = prepared((db: Db, organizationId: string, id: string, metadata: string, updatedAt: string) =>
-  db
-    .updateTable('devices')
-    .set({ metadata, updated_at: updatedAt })
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id),
+const replaceMetadataOfIdentifier = preparedForEach(
+  (db: Db, metadata: string, updatedAt: string, organizationId: string, identifier: string) =>
+    db
+      .updateTable('devices')
+      .set({ metadata, updated_at: updatedAt })
+      .where('organization_id', '=', organizationId)
+      .where('identifier', '=', identifier)
+      .returning('id'),
 );
 
 /**
- * Replaces the metadata (JSON text) of each listed device; ids must be unique. On PostgreSQL this is a single
- * UPDATE joined to the unnested arrays: one round trip for the whole request instead of one per device, which was
- * most of a bulk request's time there. Within a statement PostgreSQL locks rows in whatever order its plan visits
- * them, so the caller locks them in id order first (lockDeviceIdsByIdentifier).
+ * SQLite: one single-row UPDATE … RETURNING per identifier, found through the (organization, identifier) index,
+ * run back to back on the connection. A few µs per row; a multi-row statement measured slower there (a CASE with
+ * a branch per row; an UPDATE FROM json_each that SQLite plans as a scan of the JSON per device).
  */
-export async function replaceDevicesMetadataRows(
+function replaceRowByRow(
+  db: Db,
+  batch: StatementBatch | undefined,
+  organizationId: string,
+  metadataByIdentifier: ReadonlyMap<string, string>,
+  updatedAt: string,
+): Map<string, string> {
+  if (!batch) throw new Error('unreachable: a SQLite database always has a statement batch');
+  const identifiers = [...metadataByIdentifier.keys()];
+  const rows = replaceMetadataOfIdentifier(
+    db,
+    batch,
+    identifiers.map((identifier) => [metadataByIdentifier.get(identifier)!, updatedAt, organizationId, identifier]),
+  );
+  const ids = new Map<string, string>();
+  rows.forEach((row, i) => row && ids.set(identifiers[i]!, row.id));
+  return ids;
+}
+
+/**
+ * PostgreSQL: a round trip per device was most of a bulk request's time, so the rows are first locked in id order
+ * (two bulk requests sharing devices then wait for each other instead of deadlocking: within one statement
+ * PostgreSQL locks rows in whatever order its plan visits them), and then updated by one UPDATE joined to the
+ * unnested arrays.
+ */
+async function replaceInOneStatement(
   db: Db,
   dialect: DialectSpec,
   organizationId: string,
-  rows: ReadonlyArray<{ id: string; metadata: string }>,
+  metadataByIdentifier: ReadonlyMap<string, string>,
   updatedAt: string,
-): Promise<void> {
-  if (rows.length === 0) return;
-  if (dialect.name === 'postgres') {
-    const ids = rows.map((row) => row.id);
-    const metadata = rows.map((row) => row.metadata);
-    await sql`
-      update devices set metadata = given.metadata, updated_at = ${updatedAt}
-      from unnest(${ids}::text[], ${metadata}::text[]) as given(id, metadata)
-      where devices.organization_id = ${organizationId} and devices.id = given.id`.execute(db);
-    return;
-  }
-  for (const row of rows) await replaceOneMetadata(db, organizationId, row.id, row.metadata, updatedAt);
+): Promise<Map<string, string>> {
+  const locked = await dialect
+    .forUpdate(
+      db
+        .selectFrom('devices')
+        .select(['id', 'identifier'])
+        .where('organization_id', '=', organizationId)
+        .where('identifier', 'in', [...metadataByIdentifier.keys()])
+        .orderBy('id'),
+    )
+    .execute();
+  if (locked.length === 0) return new Map();
+  const ids = locked.map((row) => row.id);
+  const metadata = locked.map((row) => metadataByIdentifier.get(row.identifier)!);
+  await sql`
+    update devices set metadata = given.metadata, updated_at = ${updatedAt}
+    from unnest(${ids}::text[], ${metadata}::text[]) as given(id, metadata)
+    where devices.organization_id = ${organizationId} and devices.id = given.id`.execute(db);
+  return new Map(locked.map((row) => [row.identifier, row.id]));
 }
 
 export async function updateDeviceRow(

@@ -9,8 +9,7 @@ import {
   findDeviceByIdentifier,
   findDeviceByIdentifierForUpdate,
   insertDeviceIfAbsent,
-  lockDeviceIdsByIdentifier,
-  replaceDevicesMetadataRows,
+  replaceMetadataByIdentifier,
   updateDeviceRow,
 } from './repository.js';
 
@@ -88,25 +87,21 @@ export async function replaceDevicesMetadata(
   entries: ReadonlyArray<readonly [identifier: string, metadata: Metadata]>,
 ): Promise<MetadataReplacement[]> {
   const now = isoNow(ctx.clock);
-  const { db, dialect } = ctx.database;
-  return db.transaction().execute(async (trx) => {
-    // An identifier with a NUL character can never have been stored (and PostgreSQL refuses it as a parameter),
-    // so it is not looked up: it is simply not found.
-    const storable = entries.map(([identifier]) => identifier).filter((identifier) => !identifier.includes('\0'));
-    const ids = await lockDeviceIdsByIdentifier(trx, dialect, organizationId, [...new Set(storable)]);
-    const finalMetadata = new Map<string, Metadata>();
-    for (const [identifier, metadata] of entries) {
-      const id = ids.get(identifier);
-      if (id !== undefined) finalMetadata.set(id, metadata);
-    }
-    const rows = [...finalMetadata].map(([id, metadata]) => ({ id, metadata: JSON.stringify(metadata) }));
-    await replaceDevicesMetadataRows(trx, dialect, organizationId, rows, now);
-    return entries.map(([identifier]) => {
-      const id = ids.get(identifier);
-      return id === undefined
-        ? { identifier, deviceId: '', status: 'not_found' as const }
-        : { identifier, deviceId: id, status: 'updated' as const };
-    });
+  // A repeated identifier keeps its first position and its last metadata, as JSON.parse does with repeated keys.
+  // An identifier with a NUL character can never have been stored (and PostgreSQL refuses it as a parameter), so
+  // it is not looked up: it is simply not found.
+  const metadataByIdentifier = new Map<string, string>();
+  for (const [identifier, metadata] of entries) {
+    if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, JSON.stringify(metadata));
+  }
+  const ids = await ctx.database.db
+    .transaction()
+    .execute((trx) => replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now));
+  return entries.map(([identifier]) => {
+    const id = ids.get(identifier);
+    return id === undefined
+      ? { identifier, deviceId: '', status: 'not_found' as const }
+      : { identifier, deviceId: id, status: 'updated' as const };
   });
 }
 
