@@ -61,7 +61,7 @@ export async function replaceMetadataByIdentifier(
 ): Promise<Map<string, string>> {
   if (metadataByIdentifier.size === 0) return new Map();
   return database.dialect.name === 'postgres'
-    ? replaceInOneStatement(db, database.dialect, organizationId, metadataByIdentifier, updatedAt)
+    ? replaceInOneStatement(db, organizationId, metadataByIdentifier, updatedAt)
     : replaceRowByRow(db, database.statementBatch, organizationId, metadataByIdentifier, updatedAt);
 }
 
@@ -107,20 +107,17 @@ function replaceRowByRow(
  */
 async function replaceInOneStatement(
   db: Db,
-  dialect: DialectSpec,
   organizationId: string,
   metadataByIdentifier: ReadonlyMap<string, string>,
   updatedAt: string,
 ): Promise<Map<string, string>> {
-  const locked = await dialect
-    .forUpdate(
-      db
-        .selectFrom('devices')
-        .select(['id', 'identifier'])
-        .where('organization_id', '=', organizationId)
-        .where('identifier', 'in', [...metadataByIdentifier.keys()])
-        .orderBy('id'),
-    )
+  const locked = await db
+    .selectFrom('devices')
+    .select(['id', 'identifier'])
+    .where('organization_id', '=', organizationId)
+    .where('identifier', 'in', [...metadataByIdentifier.keys()])
+    .orderBy('id')
+    .forUpdate()
     .execute();
   if (locked.length === 0) return new Map();
   const ids = locked.map((row) => row.id);
