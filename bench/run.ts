@@ -142,7 +142,7 @@ async function scratch(): Promise<{ target: DatabaseTarget; url: string; drop():
   await query(`create database ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  return { target: { kind: 'postgres', url: url.toString() }, url: url.toString(), drop: () => query(`drop database if exists ${name} with (force)`) };
+  return { target: { kind: 'postgres', url: url.toString(), namedStatements: true }, url: url.toString(), drop: () => query(`drop database if exists ${name} with (force)`) };
 }
 
 // ---- scenarios -----------------------------------------------------------------------------------------------------

@@ -3,7 +3,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseRateLimit, type RateLimitWindow } from './http/rate-limit.js';
 
-export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Server-side named statements (db/pg-named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false turns them off. */
+      namedStatements: boolean;
+    };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -46,7 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const port = parsePort(env.PORT, problems);
   const host = env.HOST?.trim() || '127.0.0.1';
-  const database = parseDatabaseUrl(env.DATABASE_URL, cwd, problems);
+  const parsedDatabase = parseDatabaseUrl(env.DATABASE_URL, cwd, problems);
+  const namedStatements = parseBoolean('TELEMAP_PG_NAMED_STATEMENTS', env.TELEMAP_PG_NAMED_STATEMENTS, true, problems);
+  const database: DatabaseTarget =
+    parsedDatabase.kind === 'postgres' ? { ...parsedDatabase, namedStatements } : parsedDatabase;
 
   const adminToken = env.TELEMAP_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 16) {
@@ -166,7 +176,7 @@ export function parseDatabaseUrl(raw: string | undefined, cwd: string, problems:
     } catch {
       problems.push('DATABASE_URL is not a valid postgres:// URL');
     }
-    return { kind: 'postgres', url: value };
+    return { kind: 'postgres', url: value, namedStatements: true };
   }
   problems.push('DATABASE_URL must start with sqlite:// or postgres:// (see README, "Configuration")');
   return { kind: 'sqlite', path: '' };

@@ -15,7 +15,19 @@ describe('configuration', () => {
   it('reads absolute and relative SQLite paths and PostgreSQL URLs', () => {
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///var/lib/t.db' }, '/x').database, { kind: 'sqlite', path: '/var/lib/t.db' });
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite://db/t.db' }, '/x').database, { kind: 'sqlite', path: '/x/db/t.db' });
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d' }).database, { kind: 'postgres', url: 'postgres://u@h:5432/d' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d' }).database, { kind: 'postgres', url: 'postgres://u@h:5432/d', namedStatements: true });
+  });
+
+  it('turns PostgreSQL named statements off for poolers that cannot carry them, and refuses other values', () => {
+    const env = { DATABASE_URL: 'postgres://u@h:5432/d', TELEMAP_PG_NAMED_STATEMENTS: 'false' };
+    assert.deepEqual(loadConfig(env).database, { kind: 'postgres', url: 'postgres://u@h:5432/d', namedStatements: false });
+    assert.throws(
+      () => loadConfig({ ...env, TELEMAP_PG_NAMED_STATEMENTS: 'off' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.length === 1 &&
+        error.problems[0] === 'TELEMAP_PG_NAMED_STATEMENTS must be true or false (got "off")',
+    );
   });
 
   it('lists every problem at once', () => {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
+import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteStatementBatch, type StatementBatch } from './statement-batch.js';
 import type { Tables } from './schema.js';
@@ -38,7 +39,7 @@ export interface ConnectOptions {
 
 export function connectDatabase(target: DatabaseTarget, options: ConnectOptions = {}): Database {
   if (target.kind === 'sqlite') return connectSqlite(target.path, options.checkpointThread ?? true);
-  return connectPostgres(target.url, options.poolSize ?? 10);
+  return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements);
 }
 
 function connectSqlite(path: string, checkpointThread: boolean): Database {
@@ -103,7 +104,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
   };
 }
 
-function connectPostgres(url: string, poolSize: number): Database {
+function connectPostgres(url: string, poolSize: number, namedStatements: boolean): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -119,6 +120,6 @@ function connectPostgres(url: string, poolSize: number): Database {
   // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the
   // process. The next query surfaces the failure where it can be handled.
   pool.on('error', () => undefined);
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: namedStatements ? withNamedStatements(pool) : pool }) });
   return { db, dialect: postgresDialect, close: () => db.destroy() };
 }

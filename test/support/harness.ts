@@ -48,7 +48,7 @@ export interface HarnessOptions {
 export async function scratchDatabase(dialect: DialectName): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
   if (dialect === 'postgres') {
     const scratch = await createScratchPostgres();
-    return { target: { kind: 'postgres', url: scratch.url }, url: scratch.url, drop: scratch.drop };
+    return { target: { kind: 'postgres', url: scratch.url, namedStatements: true }, url: scratch.url, drop: scratch.drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'telemap-test-'));
   const path = join(dir, 'test.db');
