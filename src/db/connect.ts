@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqliteStatementBatch, type StatementBatch } from './statement-batch.js';
 import type { Tables } from './schema.js';
 
@@ -58,7 +59,7 @@ function connectSqlite(path: string, checkpointThread: boolean): Database {
   sqlite.pragma('cache_size = -65536');
   const checkpointer = checkpointThread && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
   const statements = withStatementCache(sqlite);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteImmediateDialect({ database: statements }) });
   return {
     db,
     dialect: sqliteDialect,
