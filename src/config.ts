@@ -53,10 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const port = parsePort(env.PORT, problems);
   const host = env.HOST?.trim() || '127.0.0.1';
-  const parsedDatabase = parseDatabaseUrl(env.DATABASE_URL, cwd, problems);
   const namedStatements = parseBoolean('TELEMAP_PG_NAMED_STATEMENTS', env.TELEMAP_PG_NAMED_STATEMENTS, true, problems);
-  const database: DatabaseTarget =
-    parsedDatabase.kind === 'postgres' ? { ...parsedDatabase, namedStatements } : parsedDatabase;
+  const database = parseDatabaseUrl(env.DATABASE_URL, cwd, namedStatements, problems);
 
   const adminToken = env.TELEMAP_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 16) {
@@ -158,7 +156,12 @@ function parsePort(raw: string | undefined, problems: string[]): number {
  * `sqlite:///absolute/path.db`, `sqlite://relative/path.db` (relative to the working directory),
  * `postgres://…` or `postgresql://…`.
  */
-export function parseDatabaseUrl(raw: string | undefined, cwd: string, problems: string[]): DatabaseTarget {
+export function parseDatabaseUrl(
+  raw: string | undefined,
+  cwd: string,
+  namedStatements: boolean,
+  problems: string[],
+): DatabaseTarget {
   const value = raw?.trim();
   if (!value) return { kind: 'sqlite', path: resolve(cwd, DEFAULT_SQLITE_PATH) };
   if (value.startsWith('sqlite://')) {
@@ -176,7 +179,7 @@ export function parseDatabaseUrl(raw: string | undefined, cwd: string, problems:
     } catch {
       problems.push('DATABASE_URL is not a valid postgres:// URL');
     }
-    return { kind: 'postgres', url: value, namedStatements: true };
+    return { kind: 'postgres', url: value, namedStatements };
   }
   problems.push('DATABASE_URL must start with sqlite:// or postgres:// (see README, "Configuration")');
   return { kind: 'sqlite', path: '' };

@@ -6,9 +6,10 @@ import type SqliteDatabase from 'better-sqlite3';
 
 export interface StatementBatch {
   /**
-   * Runs `sql` once per parameter list, in order, and returns the first row each run produced (undefined when it
-   * produced none). Runs inside a transaction of the same database belong to that transaction: SQLite has one
-   * connection, and nothing else can run on it while this loop holds the thread.
+   * Runs `sql`, a statement that returns rows (a SELECT, or a write with RETURNING), once per parameter list, in
+   * order, and returns the first row each run produced (undefined when it produced none). Runs inside a
+   * transaction of the same database belong to that transaction: SQLite has one connection, and nothing else can
+   * run on it while this loop holds the thread.
    */
   firstRows<R>(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>): Array<R | undefined>;
 }
@@ -17,12 +18,6 @@ export function sqliteStatementBatch(prepare: (sql: string) => SqliteDatabase.St
   return {
     firstRows<R>(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>) {
       const statement = prepare(sql);
-      if (!statement.reader) {
-        return parameterLists.map((parameters) => {
-          statement.run(...parameters);
-          return undefined;
-        });
-      }
       return parameterLists.map((parameters) => statement.get(...parameters) as R | undefined);
     },
   };

@@ -49,20 +49,21 @@ export async function findDeviceByIdentifierForUpdate(
 
 /**
  * Replaces the metadata (JSON text) of each identifier's device in the organization, where it exists; returns the
- * id of each device found. Identifiers must be unique. Run inside a transaction: the two strategies differ by
- * dialect because the cheap one on each measured many times slower on the other (docs/decisions.md).
+ * id of each device found. Identifiers must be unique. Run inside a transaction. Row by row where the database
+ * offers a statement batch (SQLite), in one statement otherwise (PostgreSQL): the cheap way on each dialect
+ * measured many times slower on the other (docs/decisions.md).
  */
 export async function replaceMetadataByIdentifier(
   db: Db,
-  database: Pick<Database, 'dialect' | 'statementBatch'>,
+  database: Pick<Database, 'statementBatch'>,
   organizationId: string,
   metadataByIdentifier: ReadonlyMap<string, string>,
   updatedAt: string,
 ): Promise<Map<string, string>> {
   if (metadataByIdentifier.size === 0) return new Map();
-  return database.dialect.name === 'postgres'
-    ? replaceInOneStatement(db, organizationId, metadataByIdentifier, updatedAt)
-    : replaceRowByRow(db, database.statementBatch, organizationId, metadataByIdentifier, updatedAt);
+  return database.statementBatch
+    ? replaceRowByRow(db, database.statementBatch, organizationId, metadataByIdentifier, updatedAt)
+    : replaceInOneStatement(db, organizationId, metadataByIdentifier, updatedAt);
 }
 
 const replaceMetadataOfIdentifier = preparedForEach(
@@ -82,12 +83,11 @@ const replaceMetadataOfIdentifier = preparedForEach(
  */
 function replaceRowByRow(
   db: Db,
-  batch: StatementBatch | undefined,
+  batch: StatementBatch,
   organizationId: string,
   metadataByIdentifier: ReadonlyMap<string, string>,
   updatedAt: string,
 ): Map<string, string> {
-  if (!batch) throw new Error('unreachable: a SQLite database always has a statement batch');
   const identifiers = [...metadataByIdentifier.keys()];
   const rows = replaceMetadataOfIdentifier(
     db,
