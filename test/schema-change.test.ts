@@ -40,28 +40,19 @@ describeEachDialect('requests keep their answers when another process adds a col
     }
   });
 
-  it('a transaction that used a statement planned before the change fails at most once, without database text, and its retry succeeds', async () => {
+  it('a transaction that uses a statement planned before the change still succeeds', async () => {
     const { apiKey } = await h.newOrg();
     const ticket = () => h.extPost('/ticket/createTicket', apiKey, { title: 'Offline', customerEmail: 'grace@example.com' });
-    for (let i = 0; i < 3; i++) assert.equal((await ticket()).statusCode, 200);
+    // Several times, so that the customer lookup inside the transaction is prepared on more than one pooled
+    // connection: the run after the change must not meet the old plan again on another connection.
+    const parallel = async (n: number) => (await Promise.all(Array.from({ length: n }, ticket))).map((res) => res.statusCode);
+    assert.deepEqual(await parallel(6), [200, 200, 200, 200, 200, 200]);
 
     await sql`alter table customers add column pronouns text`.execute(other.db);
 
     // SQLite prepares again inside the transaction. PostgreSQL has aborted the transaction by the time it reports
-    // the stale plan (docs/decisions.md), so one request per pooled connection that held it may fail.
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const res = await ticket();
-      statuses.push(res.statusCode);
-      if (res.statusCode === 500) {
-        assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'requestId']);
-        assert.equal(res.json().error, 'Internal server error');
-      } else {
-        assert.equal(res.statusCode, 200);
-      }
-    }
-    const failures = statuses.filter((s) => s === 500).length;
-    assert.ok(h.dialect === 'sqlite' ? failures === 0 : failures <= 1, `statuses ${statuses.join(', ')}`);
-    assert.equal(statuses.at(-1), 200);
+    // the stale plan; the transaction then runs again with the statement unnamed (db/transaction.ts).
+    assert.deepEqual(await parallel(6), [200, 200, 200, 200, 200, 200]);
+    assert.deepEqual(await parallel(6), [200, 200, 200, 200, 200, 200]);
   });
 });

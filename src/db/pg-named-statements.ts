@@ -19,6 +19,22 @@ const FEATURE_NOT_SUPPORTED = '0A000';
 /** A statement sent after an error inside a transaction. */
 const IN_FAILED_TRANSACTION = '25P02';
 
+/**
+ * A statement planned before another process changed a table under it, run inside a transaction: PostgreSQL has
+ * aborted the transaction. The statement now runs unnamed on every connection, so running the whole transaction
+ * again succeeds (db/transaction.ts does).
+ */
+export class StalePlanError extends Error {
+  constructor(stale: unknown) {
+    super('a prepared statement was planned before its table changed; the transaction can be run again', { cause: stale });
+    this.name = 'StalePlanError';
+  }
+}
+
+export function isStalePlan(error: unknown): error is StalePlanError {
+  return error instanceof StalePlanError;
+}
+
 export function withNamedStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string): string => {
@@ -30,6 +46,10 @@ export function withNamedStatements(pool: pg.Pool): PostgresPool {
     }
     return name;
   };
+  // Shared by the pool's connections: a table change that made one connection's plan stale made every
+  // connection's stale, and a transaction run again must not meet the same statement on the next connection.
+  // The servers still running the old program are the ones that see this, and a rolling upgrade replaces them.
+  const retired = new Set<string>();
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
   return {
@@ -37,7 +57,7 @@ export function withNamedStatements(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (!wrapper) {
-        wrapper = namingClient(client, nameOf);
+        wrapper = namingClient(client, nameOf, retired);
         wrappers.set(client, wrapper);
       }
       return wrapper;
@@ -46,10 +66,8 @@ export function withNamedStatements(pool: pg.Pool): PostgresPool {
   };
 }
 
-function namingClient(client: pg.PoolClient, nameOf: (text: string) => string): PostgresPoolClient {
+function namingClient(client: pg.PoolClient, nameOf: (text: string) => string, retired: Set<string>): PostgresPoolClient {
   const named = new Set<string>();
-  /** Texts whose plan went stale on this connection: they run unnamed for the rest of its life. */
-  const retired = new Set<string>();
   const shouldName = (text: string) =>
     text.length <= MAX_NAMED_SQL_LENGTH && !retired.has(text) && (named.has(text) || named.size < MAX_PER_CONNECTION);
 
@@ -62,13 +80,13 @@ function namingClient(client: pg.PoolClient, nameOf: (text: string) => string): 
       if (codeOf(error) !== FEATURE_NOT_SUPPORTED) throw error;
       // Another process migrated a table this statement reads (a newer server's migration). Outside a transaction
       // the query just runs again, unnamed. Inside one PostgreSQL has already aborted the transaction and refuses
-      // the retry as well: the caller then gets the original error and rolls back, once per connection and statement.
+      // the retry as well: the caller rolls back and runs the transaction again.
       retired.add(text);
       named.delete(text);
       try {
         return await client.query(text, values);
       } catch (retryError) {
-        throw codeOf(retryError) === IN_FAILED_TRANSACTION ? error : retryError;
+        throw codeOf(retryError) === IN_FAILED_TRANSACTION ? new StalePlanError(error) : retryError;
       }
     }
   };

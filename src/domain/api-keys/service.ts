@@ -1,6 +1,7 @@
 import { isoNow } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { ApiKeyRow } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -97,7 +98,7 @@ export async function rollApiKey(
   const { db, dialect } = ctx.database;
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const key = await dialect.forUpdate(trx.selectFrom('api_keys').selectAll().where('id', '=', keyId)).executeTakeFirst();
     if (!key || key.organization_id !== organizationId) throw new DomainError({ code: 'api_key_not_found' });
     if (key.revoked_at !== null && key.revoked_at <= nowIso) throw new DomainError({ code: 'api_key_revoked' });

@@ -1,6 +1,7 @@
 import { isoNow } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { DevicesTable } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -42,7 +43,7 @@ export interface UpsertedDevice {
 export async function upsertDevice(ctx: DomainContext, organizationId: string, input: DeviceUpsert): Promise<UpsertedDevice> {
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.database.db, async (trx) => {
     let existing = await findDeviceByIdentifierForUpdate(trx, dialect, organizationId, input.identifier);
     if (!existing) {
       if (input.type === undefined) throw new DomainError({ code: 'device_type_required' });
@@ -94,9 +95,9 @@ export async function replaceDevicesMetadata(
   for (const [identifier, metadata] of entries) {
     if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, JSON.stringify(metadata));
   }
-  const ids = await ctx.database.db
-    .transaction()
-    .execute((trx) => replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now));
+  const ids = await inTransaction(ctx.database.db, (trx) =>
+    replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now),
+  );
   return entries.map(([identifier]) => {
     const id = ids.get(identifier);
     return id === undefined

@@ -1,6 +1,7 @@
 import { isoNow } from '../../clock.js';
 import { createApiKeyIn, type CreatedApiKey } from '../api-keys/service.js';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { normalizeEmail } from '../customers/email.js';
 import { DomainError } from '../errors.js';
@@ -40,7 +41,7 @@ export async function createOrganizationWithKey(
     role: 'admin' as const,
     passwordHash: await hashPassword(firstAdmin.password),
   };
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.database.db, async (trx) => {
     try {
       await insertOrganization(trx, {
         id: organizationId,

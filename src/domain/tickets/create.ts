@@ -1,6 +1,7 @@
 // Opening a ticket: the customer (found, or created from an email), an optional device, a category (named or
 // chosen by the classifier), the ticket and its messages, all committed in one transaction.
 import { isoNow } from '../../clock.js';
+import { inTransaction } from '../../db/transaction.js';
 import { chooseCategory } from '../categories/service.js';
 import type { DomainContext } from '../context.js';
 import { findCustomerById } from '../customers/repository.js';
@@ -42,7 +43,7 @@ export interface CreatedTicket {
 export async function createTicket(ctx: DomainContext, organizationId: string, input: NewTicket): Promise<CreatedTicket> {
   const now = isoNow(ctx.clock);
   const ticketId = newId();
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.database.db, async (trx) => {
     let customer: { customerId: string; wasCreated: boolean } | undefined;
     if ('id' in input.customer) {
       const found = isUuid(input.customer.id)

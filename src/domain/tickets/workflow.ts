@@ -2,6 +2,7 @@
 // (another module); this one only moves tickets along and appends to their conversations.
 import { isoNow } from '../../clock.js';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import type { TicketStatus } from '../dashboard/queries.js';
 import { DomainError } from '../errors.js';
@@ -53,7 +54,7 @@ export async function addReply(
   const { db } = ctx.database;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await inTransaction(db, async (trx) => {
         const ticket = await ctx.database.dialect
           .forUpdate(trx.selectFrom('tickets').select('id').where('organization_id', '=', organizationId).where('id', '=', ticketId))
           .executeTakeFirst();
