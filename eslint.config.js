@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // A transaction begun directly would answer 500 where db/transaction.ts runs it again (a stale PostgreSQL plan).
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/transaction.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'transaction', message: 'Use inTransaction from src/db/transaction.ts: it runs the transaction again when a stale PostgreSQL plan aborts it.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
