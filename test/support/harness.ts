@@ -40,8 +40,10 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  /** Extra environment for loadConfig (e.g. TELEMAP_ADMIN_TOKEN). */
+  /** Extra environment for loadConfig (e.g. TELEMAP_ADMIN_TOKEN, TELEMAP_PG_NAMED_STATEMENTS). */
   env?: Record<string, string>;
+  /** PostgreSQL connections of the app's pool (default 10); 1 lets a test see the session the app used. */
+  poolSize?: number;
 }
 
 /** A scratch database of either dialect: its target for the app or a child process, and how to remove it. */
@@ -60,15 +62,18 @@ if (postgresSkip) console.warn(`\n*** ${postgresSkip}: PostgreSQL tests are SKIP
 
 /** `describe` once per dialect; PostgreSQL is skipped (with its reason) only when unreachable outside CI. */
 export function describeEachDialect(title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skip = dialect === 'postgres' && postgresSkip ? postgresSkip : false;
-    describe(`${title} [${dialect}]`, { skip }, () => {
-      const harness = lazyHarness(dialect, options);
-      before(harness.start);
-      after(harness.stop);
-      body(harness.proxy);
-    });
-  }
+  for (const dialect of ['sqlite', 'postgres'] as const) describeDialect(dialect, title, body, options);
+}
+
+/** `describe` on one dialect, for behaviour only it has (PostgreSQL's pool, say). */
+export function describeDialect(dialect: DialectName, title: string, body: (h: Harness) => void, options: HarnessOptions = {}): void {
+  const skip = dialect === 'postgres' && postgresSkip ? postgresSkip : false;
+  describe(`${title} [${dialect}]`, { skip }, () => {
+    const harness = lazyHarness(dialect, options);
+    before(harness.start);
+    after(harness.stop);
+    body(harness.proxy);
+  });
 }
 
 function lazyHarness(dialect: DialectName, options: HarnessOptions) {
@@ -86,7 +91,8 @@ function lazyHarness(dialect: DialectName, options: HarnessOptions) {
       const scratch = await scratchDatabase(dialect);
       drop = scratch.drop;
       const config = loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent', ...options.env });
-      const database = connectDatabase(scratch.target);
+      // The configuration's target, as the server connects: the environment given to the harness applies.
+      const database = connectDatabase(config.database, { poolSize: options.poolSize });
       await migrateToLatest(database);
       const clock = new MovableClock();
       const ctx: DomainContext = { database, clock };
@@ -109,7 +115,7 @@ function lazyHarness(dialect: DialectName, options: HarnessOptions) {
         ctx,
         clock,
         config,
-        target: scratch.target,
+        target: config.database,
         databaseUrl: scratch.url,
         newOrg: async (name = 'Test org') => {
           const created = await createOrganizationWithKey(ctx, { name });
