@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/connect.js';
-import type { DatabaseTarget } from '../src/config.js';
+import { loadConfig, type DatabaseTarget } from '../src/config.js';
 import type { LoadResult, LoadScenario } from './load.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
@@ -123,10 +123,11 @@ function runLoad(scenario: LoadScenario): LoadResult {
 // ---- database ------------------------------------------------------------------------------------------------------
 
 async function scratch(): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
+  // The target is read from the URL as the server reads DATABASE_URL, so it carries the configuration's defaults.
+  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-'));
-    const path = join(dir, 'bench.db');
-    return { target: { kind: 'sqlite', path }, url: `sqlite://${path}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { ...at(`sqlite://${join(dir, 'bench.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `telemap_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -142,7 +143,7 @@ async function scratch(): Promise<{ target: DatabaseTarget; url: string; drop():
   await query(`create database ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  return { target: { kind: 'postgres', url: url.toString(), namedStatements: true }, url: url.toString(), drop: () => query(`drop database if exists ${name} with (force)`) };
+  return { ...at(url.toString()), drop: () => query(`drop database if exists ${name} with (force)`) };
 }
 
 // ---- scenarios -----------------------------------------------------------------------------------------------------

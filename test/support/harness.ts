@@ -48,13 +48,14 @@ export interface HarnessOptions {
 
 /** A scratch database of either dialect: its target for the app or a child process, and how to remove it. */
 export async function scratchDatabase(dialect: DialectName): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
+  // The target is read from the URL as the server reads DATABASE_URL, so it carries the configuration's defaults.
+  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
   if (dialect === 'postgres') {
     const scratch = await createScratchPostgres();
-    return { target: { kind: 'postgres', url: scratch.url, namedStatements: true }, url: scratch.url, drop: scratch.drop };
+    return { ...at(scratch.url), drop: scratch.drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'telemap-test-'));
-  const path = join(dir, 'test.db');
-  return { target: { kind: 'sqlite', path }, url: `sqlite://${path}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return { ...at(`sqlite://${join(dir, 'test.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 const postgresSkip = await postgresUnavailableReason();
