@@ -13,13 +13,18 @@ export default tseslint.config(
     },
   },
   {
-    // A transaction begun directly would answer 500 where db/transaction.ts runs it again (a stale PostgreSQL plan).
+    // A transaction begun directly would answer 500 where db/transaction.ts runs it again (a stale PostgreSQL plan),
+    // and on SQLite would commit on its own instead of with its group (db/group-commit.ts).
     files: ['src/**/*.ts'],
-    ignores: ['src/db/transaction.ts'],
+    ignores: ['src/db/transaction.ts', 'src/db/group-commit.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { property: 'transaction', message: 'Use inTransaction from src/db/transaction.ts: it runs the transaction again when a stale PostgreSQL plan aborts it.' },
+        {
+          property: 'transaction',
+          message: 'Use inTransaction from src/db/transaction.ts: it commits with the group on SQLite and runs the transaction again when a stale PostgreSQL plan aborts it.',
+        },
+        { property: 'startTransaction', message: 'Use inTransaction from src/db/transaction.ts.' },
       ],
     },
   },

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
+import { groupCommit, type GroupCommit } from './group-commit.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -20,6 +21,8 @@ export interface Database {
   readonly dialect: DialectSpec;
   /** SQLite only: tells process-local caches when their copies may be stale (db/change-watch.ts). */
   readonly changeWatch?: ChangeWatch;
+  /** SQLite only: commits the transactions started in one turn of the event loop together (db/group-commit.ts). */
+  readonly groupCommit?: GroupCommit<Tables>;
   /** SQLite only: runs one statement for many parameter lists without a promise per run (db/statement-batch.ts). */
   readonly statementBatch?: StatementBatch;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ function connectSqlite(path: string, checkpointThread: boolean): Database {
     db,
     dialect: sqliteDialect,
     changeWatch: sqliteChangeWatch(sqlite),
+    groupCommit: groupCommit(db),
     statementBatch: sqliteStatementBatch((sql) => statements.prepare(sql)),
     // The thread's connection closes first, so that the server's is the last one and SQLite folds the WAL back
     // into the database file on closing.

@@ -1,11 +1,14 @@
 // Every write that belongs together commits through here, in one transaction.
 //
+// On SQLite, the transactions started in the same turn of the event loop commit together, each under a savepoint
+// of its own (db/group-commit.ts): one commit costs more than most transactions' own work.
+//
 // On PostgreSQL a transaction can fail through no fault of its own: a statement this server keeps prepared was
 // planned before another process (a newer server's migration) changed its table, and PostgreSQL reports that only
 // after aborting the transaction (db/pg-named-statements.ts). The statement has then been switched to unnamed on
 // every connection, so the transaction runs again, and the request succeeds instead of answering 500.
 import type { Transaction } from 'kysely';
-import type { Db } from './connect.js';
+import type { Database } from './connect.js';
 import { isStalePlan } from './pg-named-statements.js';
 import type { Tables } from './schema.js';
 
@@ -15,12 +18,30 @@ import type { Tables } from './schema.js';
  */
 const MAX_ATTEMPTS = 10;
 
-export async function inTransaction<T>(db: Db, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+export interface TransactionOptions {
+  /**
+   * Commit on its own, at once, instead of with a group (SQLite). For transactions so large that the commit is a
+   * small part of them, such as a 1000-device bulk-metadata: a group would save them little and make them wait for
+   * the next turn of the event loop, and keeping 32 large request bodies alive until then cost more garbage
+   * collection than the shared commits saved (docs/decisions.md).
+   */
+  alone?: boolean;
+}
+
+export async function inTransaction<T>(
+  database: Pick<Database, 'db' | 'groupCommit'>,
+  work: (trx: Transaction<Tables>) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  // On SQLite a stale plan cannot happen (better-sqlite3 prepares the statement again on its own), so the retry
+  // below only ever runs on PostgreSQL.
+  if (database.groupCommit && !options.alone) return database.groupCommit.run(work);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(work);
+      return await database.db.transaction().execute(work);
     } catch (error) {
       if (!isStalePlan(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
+

@@ -95,10 +95,10 @@ export async function rollApiKey(
   keyId: string,
   graceSeconds: number,
 ): Promise<RolledApiKey> {
-  const { db, dialect } = ctx.database;
+  const { dialect } = ctx.database;
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  return inTransaction(db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     const key = await dialect.forUpdate(trx.selectFrom('api_keys').selectAll().where('id', '=', keyId)).executeTakeFirst();
     if (!key || key.organization_id !== organizationId) throw new DomainError({ code: 'api_key_not_found' });
     if (key.revoked_at !== null && key.revoked_at <= nowIso) throw new DomainError({ code: 'api_key_revoked' });

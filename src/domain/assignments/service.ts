@@ -79,7 +79,7 @@ export async function assignDeviceToOwners(
   if (unchanged) return unchanged;
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     if (input.createWithType === undefined && !(await findDeviceByIdentifier(trx, organizationId, input.deviceIdentifier))) {
       throw new DomainError({ code: 'device_not_found' });
     }
@@ -158,7 +158,7 @@ export async function assignDevicesToOwner(
 ): Promise<AssignDevicesResult> {
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     const customer = await ensureLockedCustomer(trx, dialect, organizationId, input.email, now);
     const devices = new Map<string, { deviceId: string; wasCreated: boolean }>();
     for (const identifier of [...input.deviceIdentifiers].sort(byCodeUnit)) {
@@ -208,7 +208,7 @@ export async function unassignDevicesFromOwner(
 ): Promise<UnassignResult> {
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     const customer = await findCustomerByEmail(trx, organizationId, input.email);
     if (!customer) throw new DomainError({ code: 'customer_not_found' });
     await lockCustomer(trx, dialect, organizationId, customer.id);

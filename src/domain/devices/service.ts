@@ -43,7 +43,7 @@ export interface UpsertedDevice {
 export async function upsertDevice(ctx: DomainContext, organizationId: string, input: DeviceUpsert): Promise<UpsertedDevice> {
   const { dialect } = ctx.database;
   const now = isoNow(ctx.clock);
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     let existing = await findDeviceByIdentifierForUpdate(trx, dialect, organizationId, input.identifier);
     if (!existing) {
       if (input.type === undefined) throw new DomainError({ code: 'device_type_required' });
@@ -95,8 +95,10 @@ export async function replaceDevicesMetadata(
   for (const [identifier, metadata] of entries) {
     if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, JSON.stringify(metadata));
   }
-  const ids = await inTransaction(ctx.database.db, (trx) =>
-    replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now),
+  const ids = await inTransaction(
+    ctx.database,
+    (trx) => replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now),
+    { alone: true },
   );
   return entries.map(([identifier]) => {
     const id = ids.get(identifier);

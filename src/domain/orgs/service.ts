@@ -41,7 +41,7 @@ export async function createOrganizationWithKey(
     role: 'admin' as const,
     passwordHash: await hashPassword(firstAdmin.password),
   };
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     try {
       await insertOrganization(trx, {
         id: organizationId,

@@ -43,7 +43,7 @@ export interface CreatedTicket {
 export async function createTicket(ctx: DomainContext, organizationId: string, input: NewTicket): Promise<CreatedTicket> {
   const now = isoNow(ctx.clock);
   const ticketId = newId();
-  return inTransaction(ctx.database.db, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     let customer: { customerId: string; wasCreated: boolean } | undefined;
     if ('id' in input.customer) {
       const found = isUuid(input.customer.id)

@@ -51,10 +51,9 @@ export async function addReply(
     throw new DomainError({ code: 'invalid_input', field: 'content', reason: `must be at most ${REPLY_MAX_LENGTH} characters` });
   }
   if (content.includes('\0')) throw new DomainError({ code: 'invalid_input', field: 'content', reason: 'must not contain NUL characters' });
-  const { db } = ctx.database;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(db, async (trx) => {
+      return await inTransaction(ctx.database, async (trx) => {
         const ticket = await ctx.database.dialect
           .forUpdate(trx.selectFrom('tickets').select('id').where('organization_id', '=', organizationId).where('id', '=', ticketId))
           .executeTakeFirst();

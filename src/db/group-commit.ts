@@ -1,0 +1,136 @@
+// SQLite only: the write transactions that requests start in the same turn of the event loop commit together.
+//
+// A SQLite commit writes every page the transaction dirtied to the WAL, one system call per page, and in a
+// ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Requests
+// that arrive together mostly dirty the same pages (the right-most leaves of the same indexes), so committing them
+// as one transaction writes those pages once. This is group commit, as PostgreSQL and most databases do it.
+//
+// Each request's work still commits or fails on its own: it runs under a SAVEPOINT of the shared transaction, and a
+// work that throws is rolled back to its savepoint without touching the others. No request is answered before the
+// COMMIT that holds its writes, so an answered write is as durable as before. If the shared transaction itself
+// cannot go on (BEGIN or COMMIT fails, or SQLite rolled the whole transaction back, as it does on a full disk),
+// every work that had run in it fails with that error, including those that had succeeded, since none of them
+// committed; the works it had not started yet run in the next group.
+//
+// Requests join a group for as long as it has not started: the first schedules it with setImmediate, which runs
+// after the event loop has read every request that was ready, so one request alone waits for nothing. While one
+// group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement synchronously, so a
+// group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on the connection in
+// between: reads wait for Kysely's connection lock like any query behind a transaction.
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+
+export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
+
+interface Pending<DB> {
+  work: Work<DB, unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Bounds on one group, so that a quick write never waits long behind slow ones in the same group (a 1000-device
+ * bulk-metadata takes about 3.5 ms), and a failed COMMIT takes few requests with it: once a group has run this
+ * long, or this many works, it commits, and the works it had not started wait for the next group.
+ */
+const DEFAULT_MAX_GROUP_MS = 5;
+const MAX_GROUP_SIZE = 64;
+const SAVEPOINT = 'telemap_request';
+
+export interface GroupCommit<DB> {
+  /** Runs `work` in a transaction, committed together with the other works started in the same turn. */
+  run<T>(work: Work<DB, T>): Promise<T>;
+}
+
+export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_MS): GroupCommit<DB> {
+  const waiting: Array<Pending<DB>> = [];
+  let scheduled = false;
+
+  const runWaiting = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      const candidates = waiting.splice(0, MAX_GROUP_SIZE);
+      const ran = await runGroup(db, candidates, maxGroupMs);
+      waiting.unshift(...candidates.slice(ran));
+    }
+    scheduled = false;
+  };
+
+  return {
+    run<T>(work: Work<DB, T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void runWaiting());
+        }
+      });
+    },
+  };
+}
+
+/** Runs the candidates in order until a bound is reached, settles those it ran, and says how many that was. */
+async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<Pending<DB>>, maxGroupMs: number): Promise<number> {
+  let trx: ControlledTransaction<DB>;
+  try {
+    trx = await db.startTransaction().execute();
+  } catch (error) {
+    // BEGIN IMMEDIATE failed (another process held the write lock past the busy timeout): nothing ran.
+    for (const pending of candidates) pending.reject(error);
+    return candidates.length;
+  }
+  const outcomes: Outcome[] = [];
+  // Works started, including one that broke the shared transaction and so has no outcome.
+  let entered = 1;
+  try {
+    if (candidates.length === 1) {
+      // Alone, the work needs no savepoint: if it throws, the whole transaction rolls back.
+      const outcome = await settle(() => candidates[0]!.work(trx));
+      outcomes.push(outcome);
+      if (!outcome.ok) {
+        await trx.rollback().execute();
+        candidates[0]!.reject(outcome.error);
+        return 1;
+      }
+    } else {
+      const started = performance.now();
+      for (const pending of candidates) {
+        if (outcomes.length > 0 && performance.now() - started >= maxGroupMs) break;
+        entered = outcomes.length + 1;
+        outcomes.push(await runUnderSavepoint(trx, pending.work));
+      }
+    }
+    await trx.commit().execute();
+  } catch (error) {
+    // The shared transaction failed: nothing in it committed, not even the works that had succeeded.
+    await trx.rollback().execute().catch(() => undefined);
+    for (const pending of candidates.slice(0, entered)) pending.reject(error);
+    return entered;
+  }
+  outcomes.forEach((outcome, i) => {
+    const pending = candidates[i]!;
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error);
+  });
+  return outcomes.length;
+}
+
+/**
+ * Runs one work under a savepoint; its failure is its own outcome. Throws only when the shared transaction cannot
+ * go on: the savepoint could not be set or undone (SQLite had rolled the whole transaction back).
+ */
+async function runUnderSavepoint<DB>(trx: ControlledTransaction<DB>, work: Work<DB, unknown>): Promise<Outcome> {
+  const savepoint = await trx.savepoint(SAVEPOINT).execute();
+  const outcome = await settle(() => work(savepoint));
+  if (!outcome.ok) await savepoint.rollbackToSavepoint(SAVEPOINT).execute();
+  await savepoint.releaseSavepoint(SAVEPOINT).execute();
+  return outcome;
+}
+
+async function settle(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
