@@ -1,5 +1,6 @@
 import { isoNow } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
+import { inOneStatement } from '../../db/transaction.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { CustomerRow, CustomerUpdate } from '../../db/schema.js';
 import type { DomainContext } from '../context.js';
@@ -47,17 +48,19 @@ export async function createCustomer(ctx: DomainContext, organizationId: string,
   const now = isoNow(ctx.clock);
   const id = newId();
   try {
-    await insertCustomer(db, {
-      id,
-      organization_id: organizationId,
-      email,
-      name: fields.name ?? defaultNameFor(email),
-      phone: fields.phone ?? null,
-      address: fields.address ?? null,
-      metadata: JSON.stringify(fields.metadata ?? {}),
-      created_at: now,
-      updated_at: now,
-    });
+    await inOneStatement(ctx.database, (statementDb) =>
+      insertCustomer(statementDb, {
+        id,
+        organization_id: organizationId,
+        email,
+        name: fields.name ?? defaultNameFor(email),
+        phone: fields.phone ?? null,
+        address: fields.address ?? null,
+        metadata: JSON.stringify(fields.metadata ?? {}),
+        created_at: now,
+        updated_at: now,
+      }),
+    );
   } catch (error) {
     throw await emailTakenOr(db, organizationId, email, error);
   }
@@ -80,7 +83,7 @@ export async function updateCustomer(
   if (patch.metadata !== undefined) set.metadata = JSON.stringify(patch.metadata);
   let updated: boolean;
   try {
-    updated = await updateCustomerRow(db, organizationId, id, set);
+    updated = await inOneStatement(ctx.database, (statementDb) => updateCustomerRow(statementDb, organizationId, id, set));
   } catch (error) {
     throw await emailTakenOr(db, organizationId, set.email ?? '', error);
   }
