@@ -113,6 +113,22 @@ describe('group commit [sqlite]', () => {
     assert.equal(begun(), 2);
   });
 
+  it('when BEGIN fails, the works of the group fail with its error, and the next group runs', async () => {
+    await start();
+    // Another connection holds the write lock; this one has no busy timeout, so BEGIN IMMEDIATE fails at once.
+    const other = new SqliteDatabase(join(dir, 'notes.db'));
+    other.exec('begin immediate');
+    const outcomes = await Promise.allSettled([group.run(add('p')), group.run(add('q'))]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : o.value)),
+      ['SQLITE_BUSY', 'SQLITE_BUSY'],
+    );
+    other.exec('rollback');
+    other.close();
+    assert.equal(await group.run(add('r')), 'r');
+    assert.deepEqual(await notes(), ['r']);
+  });
+
   it('a work alone runs without a savepoint, and its failure rolls its transaction back', async () => {
     await start();
     assert.equal(await group.run(add('alone')), 'alone');

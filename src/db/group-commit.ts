@@ -1,9 +1,10 @@
 // SQLite only: the write transactions that requests start in the same turn of the event loop commit together.
 //
 // A SQLite commit writes every page the transaction dirtied to the WAL, one system call per page, and in a
-// ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Requests
-// that arrive together mostly dirty the same pages (the right-most leaves of the same indexes), so committing them
-// as one transaction writes those pages once. This is group commit, as PostgreSQL and most databases do it.
+// ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Several
+// requests' transactions run as one pay for BEGIN, COMMIT and Kysely's transaction machinery once, and a page
+// that several of them dirty (the right-most leaf of an index) goes to the WAL once. This is group commit, as
+// PostgreSQL and most databases do it.
 //
 // Each request's work still commits or fails on its own: it runs under a SAVEPOINT of the shared transaction, and a
 // work that throws is rolled back to its savepoint without touching the others. No request is answered before the
@@ -47,6 +48,7 @@ export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_M
   const waiting: Array<Pending<DB>> = [];
   let scheduled = false;
 
+  // runGroup settles every candidate it runs and never throws, so the loop always empties the queue.
   const runWaiting = async (): Promise<void> => {
     while (waiting.length > 0) {
       const candidates = waiting.splice(0, MAX_GROUP_SIZE);
