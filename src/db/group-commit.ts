@@ -48,11 +48,18 @@ export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_M
   const waiting: Array<Pending<DB>> = [];
   let scheduled = false;
 
-  // runGroup settles every candidate it runs and never throws, so the loop always empties the queue.
   const runWaiting = async (): Promise<void> => {
     while (waiting.length > 0) {
       const candidates = waiting.splice(0, MAX_GROUP_SIZE);
-      const ran = await runGroup(db, candidates, maxGroupMs);
+      let ran: number;
+      try {
+        ran = await runGroup(db, candidates, maxGroupMs);
+      } catch (error) {
+        // runGroup settles what it runs and is not meant to throw; if a bug made it, failing the group's requests
+        // (settled ones stay as they are) keeps every later write from waiting forever behind `scheduled`.
+        for (const pending of candidates) pending.reject(error);
+        ran = candidates.length;
+      }
       waiting.unshift(...candidates.slice(ran));
     }
     scheduled = false;
