@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ApiKeySummary, CreatedApiKey } from '../../../domain/api-keys/service.js';
+import { Timestamp } from '../schemas.js';
 
-const Timestamp = Type.String({ format: 'date-time' });
 const OptionalTimestamp = Type.Union([Timestamp, Type.Null()]);
 
 export const ApiKeySchema = Type.Object(

@@ -5,7 +5,10 @@ import type { DomainContext } from '../../../domain/context.js';
 import { deviceAssignmentHistory, getDevice } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { IdParams, idOr404, PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { PageOf, PaginationQuery, readLimit } from '../pagination.js';
+import { idOr404, IdParams } from '../path-id.js';
+import { v1Problem } from '../problems.js';
+import { tagged } from '../schemas.js';
 import { AssignmentSchema } from './presenter.js';
 
 const Query = Type.Object(PaginationQuery);

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { listDevices } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
-import { PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { PageOf, PaginationQuery, readLimit } from '../pagination.js';
+import { v1Problem } from '../problems.js';
+import { tagged } from '../schemas.js';
 import { DeviceSchema } from './presenter.js';
 
 const Query = Type.Object({

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Metadata, Timestamp } from '../pagination.js';
+import { Metadata, Timestamp } from '../schemas.js';
 
 export const DeviceSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -5,7 +5,8 @@ import type { DomainContext } from '../../../domain/context.js';
 import { getTicket, ticketMessages } from '../../../domain/dashboard/queries.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { IdParams, idOr404, tagged } from '../pagination.js';
+import { idOr404, IdParams } from '../path-id.js';
+import { tagged } from '../schemas.js';
 import { MessageSchema, TicketSchema } from './presenter.js';
 
 const Response = Type.Composite([TicketSchema, Type.Object({ messages: Type.Array(MessageSchema, { description: 'The conversation, in order' }) })]);

@@ -5,7 +5,9 @@ import type { DomainContext } from '../../../domain/context.js';
 import { listTickets } from '../../../domain/dashboard/queries.js';
 import { isUuid } from '../../../domain/ids.js';
 import { principalOf } from '../auth.js';
-import { PageOf, PaginationQuery, readLimit, tagged, v1Problem } from '../pagination.js';
+import { PageOf, PaginationQuery, readLimit } from '../pagination.js';
+import { v1Problem } from '../problems.js';
+import { tagged } from '../schemas.js';
 import { PrioritySchema, StatusSchema, TicketSchema } from './presenter.js';
 
 const Query = Type.Object({

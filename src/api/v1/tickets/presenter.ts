@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/dashboard/queries.js';
-import { Timestamp } from '../pagination.js';
+import { Timestamp } from '../schemas.js';
 
 export const StatusSchema = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 export const PrioritySchema = Type.Union(TICKET_PRIORITIES.map((p) => Type.Literal(p)));

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { addReply, REPLY_MAX_LENGTH } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
-import { IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
+import { idOr404, IdParams } from '../path-id.js';
+import { v1Problem } from '../problems.js';
+import { tagged } from '../schemas.js';
 import { MessageSchema } from './presenter.js';
 
 const Body = Type.Object({ content: Type.String({ minLength: 1, maxLength: REPLY_MAX_LENGTH }) });

@@ -6,7 +6,9 @@ import { getTicket } from '../../../domain/dashboard/queries.js';
 import { changeTicketStatus } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
-import { IdParams, idOr404, tagged, v1Problem } from '../pagination.js';
+import { idOr404, IdParams } from '../path-id.js';
+import { v1Problem } from '../problems.js';
+import { tagged } from '../schemas.js';
 import { StatusSchema, TicketSchema } from './presenter.js';
 
 const Body = Type.Object({ status: StatusSchema });
