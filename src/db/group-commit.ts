@@ -2,7 +2,7 @@
 //
 // A SQLite commit writes every page the transaction dirtied to the WAL, one system call per page, and in a
 // ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Several
-// requests' transactions run as one pay for BEGIN, COMMIT and Kysely's transaction machinery once, and a page
+// requests' transactions, run as one, pay for BEGIN, COMMIT and Kysely's transaction machinery once, and a page
 // that several of them dirty (the right-most leaf of an index) goes to the WAL once. This is group commit, as
 // PostgreSQL and most databases do it.
 //
@@ -88,40 +88,32 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<Pending<DB
     for (const pending of candidates) pending.reject(error);
     return candidates.length;
   }
+  // A lone work needs no savepoint: if it fails, the whole transaction rolls back instead of committing.
+  const lone = candidates.length === 1;
+  const started = performance.now();
   const outcomes: Outcome[] = [];
-  // Works started, including one that broke the shared transaction and so has no outcome.
-  let entered = 1;
+  // Works started; one more than `outcomes` while a work runs, or when one broke the shared transaction.
+  let ran = 0;
   try {
-    if (candidates.length === 1) {
-      // Alone, the work needs no savepoint: if it throws, the whole transaction rolls back.
-      const outcome = await settle(() => candidates[0]!.work(trx));
-      outcomes.push(outcome);
-      if (!outcome.ok) {
-        await trx.rollback().execute();
-        candidates[0]!.reject(outcome.error);
-        return 1;
-      }
-    } else {
-      const started = performance.now();
-      for (const pending of candidates) {
-        if (outcomes.length > 0 && performance.now() - started >= maxGroupMs) break;
-        entered = outcomes.length + 1;
-        outcomes.push(await runUnderSavepoint(trx, pending.work));
-      }
+    for (const pending of candidates) {
+      if (ran > 0 && performance.now() - started >= maxGroupMs) break;
+      ran++;
+      outcomes.push(lone ? await settle(() => pending.work(trx)) : await runUnderSavepoint(trx, pending.work));
     }
-    await trx.commit().execute();
+    if (lone && !outcomes[0]!.ok) await trx.rollback().execute();
+    else await trx.commit().execute();
   } catch (error) {
     // The shared transaction failed: nothing in it committed, not even the works that had succeeded.
     await trx.rollback().execute().catch(() => undefined);
-    for (const pending of candidates.slice(0, entered)) pending.reject(error);
-    return entered;
+    for (const pending of candidates.slice(0, ran)) pending.reject(error);
+    return ran;
   }
   outcomes.forEach((outcome, i) => {
     const pending = candidates[i]!;
     if (outcome.ok) pending.resolve(outcome.value);
     else pending.reject(outcome.error);
   });
-  return outcomes.length;
+  return ran;
 }
 
 /**

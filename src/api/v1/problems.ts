@@ -1,4 +1,5 @@
-// Domain problems of the /api/v1 list and workflow calls, as /api/v1 errors (API keys map their own: api-keys/problems.ts).
+// Domain problems of the /api/v1 list and workflow calls, as /api/v1 errors. API keys map their own
+// (api-keys/problems.ts).
 import { isDomainError } from '../../domain/errors.js';
 import { V1Error } from './errors.js';
 
