@@ -13,7 +13,10 @@ export interface LoadScenario {
   /** Bodies to cycle through, or none. */
   bodies?: string[];
   connections: number;
+  /** Runs for this long, unless `amount` is given. */
   durationSeconds: number;
+  /** Sends exactly this many requests instead of running for a time (`--count`). */
+  amount?: number;
 }
 
 export interface LoadResult {
@@ -30,7 +33,7 @@ let i = 0;
 const result = await autocannon({
   url: scenario.url,
   connections: scenario.connections,
-  duration: scenario.durationSeconds,
+  ...(scenario.amount === undefined ? { duration: scenario.durationSeconds } : { amount: scenario.amount }),
   timeout: 30,
   requests: [
     {

@@ -16,6 +16,11 @@
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
+//   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
+//                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
+//                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
+//                          batch's instructions per request of each server's main thread, and their ratio. Steady
+//                          on a noisy machine; user space only.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,7 @@ import pg from 'pg';
 import { connectDatabase } from '../src/db/connect.js';
 import { loadConfig, type DatabaseTarget } from '../src/config.js';
 import type { LoadResult, LoadScenario } from './load.js';
+import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
 
@@ -45,6 +51,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
+    count: { type: 'string' },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -54,6 +61,10 @@ const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 const rounds = Math.max(1, Number(args.rounds));
 const only = args.only?.split(',').map((s) => s.trim());
+const count = args.count === undefined ? undefined : Number(args.count);
+if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new Error('--count takes a positive integer');
+if (count !== undefined && !valgrindAvailable()) throw new Error('--count needs valgrind (apt-get install valgrind)');
+const callgrindDir = count === undefined ? undefined : mkdtempSync(join(tmpdir(), 'telemap-bench-callgrind-'));
 
 // ---- processes ---------------------------------------------------------------------------------------------------
 
@@ -83,8 +94,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function spawnNode(argv: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts node with `argv`; with --count, under callgrind (`name` names its dumps). */
+function spawnNode(argv: string[], env: Record<string, string>, name: string): ChildProcess {
+  const { command, args: commandArgs } = callgrindDir
+    ? underCallgrind(callgrindDir, name, argv)
+    : { command: process.execPath, args: argv };
+  const childEnv = { ...process.env, ...env, ...(callgrindDir ? VALGRIND_ENV : {}) };
+  const child = spawn(command, commandArgs, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
   child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
   children.push(child);
@@ -233,6 +249,10 @@ interface Row {
   /** The server's CPU time (user + system) per answered request: steadier than req/s on a noisy machine. */
   serverCpuMicrosPerRequest?: number;
   serverRssMb?: number;
+  /** --count: user-space instructions per request of the server's main thread, of the floor's, and floor / server. */
+  instructionsPerRequest?: number;
+  floorInstructionsPerRequest?: number;
+  instructionRatio?: number;
 }
 
 async function main(): Promise<void> {
@@ -258,11 +278,11 @@ async function main(): Promise<void> {
     const port = await freePort();
     const profileDir = join(RESULTS, 'profiles', `${Date.now()}`);
     const serverArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, 'dist/main.js'] : ['dist/main.js'];
-    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! });
+    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! }, 'telemap');
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`);
     const floorPort = await freePort();
-    spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
+    const floorServer = spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) }, 'floor');
     const floorBase = `http://127.0.0.1:${floorPort}`;
     await waitFor(floorBase);
     const rssAtStart = rssMb(server.pid!);
@@ -281,6 +301,10 @@ async function main(): Promise<void> {
         runLoad({ url, method: scenario.method, headers, paths: scenario.paths, bodies: scenario.bodies, connections: conns, durationSeconds: seconds });
       const apiHeaders = { 'x-api-key': seeded.apiKey, 'content-type': 'application/json' };
       const floorHeaders = { 'content-type': 'application/json', 'x-floor-bytes': String(check.bytes) };
+      if (count !== undefined) {
+        rows.push(countedRow(scenario, count, { url: base, headers: apiHeaders, pid: server.pid! }, { url: floorBase, headers: floorHeaders, pid: floorServer.pid! }, check.bytes));
+        continue;
+      }
       process.stdout.write(`${scenario.name}: warm-up, `);
       if (warmup > 0) load(base, apiHeaders, warmup);
       if (warmup > 0) load(floorBase, floorHeaders, warmup);
@@ -325,8 +349,12 @@ async function main(): Promise<void> {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
 
-    printTable(rows);
-    console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
+    if (count === undefined) {
+      printTable(rows);
+      console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
+    } else {
+      printInstructionTable(rows);
+    }
 
     const result = {
       at: new Date().toISOString(),
@@ -336,13 +364,15 @@ async function main(): Promise<void> {
       warmupSeconds: warmup,
       connections,
       rounds,
+      count,
       logLevel: args['log-level'],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
       rows,
     };
     mkdirSync(RESULTS, { recursive: true });
-    const file = join(RESULTS, `${result.at.replace(/[:.]/g, '-')}-${dialect}-${seedCount}.json`);
+    const mode = count === undefined ? '' : '-count';
+    const file = join(RESULTS, `${result.at.replace(/[:.]/g, '-')}-${dialect}-${seedCount}${mode}.json`);
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`written to ${file}`);
 
@@ -352,8 +382,62 @@ async function main(): Promise<void> {
     }
   } finally {
     await db.drop();
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    const running = children.filter((child) => child.exitCode === null);
+    for (const child of running) child.kill('SIGTERM');
+    if (callgrindDir) {
+      // valgrind writes a last dump as each server exits; the directory goes once they have.
+      await Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+      rmSync(callgrindDir, { recursive: true, force: true });
+    }
   }
+}
+
+interface CountTarget {
+  url: string;
+  headers: Record<string, string>;
+  /** The process running under callgrind. */
+  pid: number;
+}
+
+/** --count: a scenario's instructions per request on Telemap and on the floor (bench/instruction-count.ts). */
+function countedRow(scenario: Scenario, count: number, telemap: CountTarget, floor: CountTarget, responseBytes: number): Row {
+  const amount = scenario.kind === 'bulk' ? Math.max(10, Math.round(count / 100)) : count;
+  // One request at a time: under concurrent load, how many requests a server reads per turn of its event loop (and
+  // so what it spends per request) depends on timing, and the counts moved by 10-20% between runs.
+  const sequential = 1;
+  const perRequest = (target: CountTarget, name: string): number => {
+    const send = () =>
+      runLoad({ url: target.url, method: scenario.method, headers: target.headers, paths: scenario.paths, bodies: scenario.bodies, connections: sequential, durationSeconds: 0, amount });
+    // Warm-up: V8 compiles optimized code in the background, and under valgrind it arrived late and at varying
+    // points; after a single batch of warm-up, the first scenario's counts moved by up to a third between runs.
+    for (let batch = 0; batch < 3; batch++) send();
+    // Three counted batches, and the median: a major garbage collection that falls into one batch moved a single
+    // batch's count by up to 50%, on the floor as much as on Telemap.
+    const batches: number[] = [];
+    for (let batch = 0; batch < 3; batch++) {
+      let result!: LoadResult;
+      const instructions = countInstructions(callgrindDir!, name, target.pid, () => (result = send()));
+      const failed = result.non2xx + result.errors;
+      if (failed > 0) throw new Error(`${scenario.name}: ${failed} failed requests while counting`);
+      batches.push(instructions / result.total);
+    }
+    return Math.round(batches.sort((a, b) => a - b)[1]!);
+  };
+  process.stdout.write(`${scenario.name}: 3 × ${amount} requests to warm up and 3 × ${amount} counted, telemap, `);
+  const telemapCount = perRequest(telemap, 'telemap');
+  process.stdout.write('floor, ');
+  const floorCount = perRequest(floor, 'floor');
+  console.log(`${telemapCount} instructions per request (floor ${floorCount})`);
+  return {
+    scenario: scenario.name,
+    kind: scenario.kind,
+    connections: sequential,
+    served: true,
+    responseBytes,
+    instructionsPerRequest: telemapCount,
+    floorInstructionsPerRequest: floorCount,
+    instructionRatio: Math.round((floorCount / telemapCount) * 100) / 100,
+  };
 }
 
 /** The run with the median throughput (its latencies with it), and the sums of failures over all runs. */
@@ -370,6 +454,20 @@ function printTable(rows: Row[]): void {
       ? [r.scenario, String(r.connections), String(r.requestsPerSecond), String(r.p50), String(r.p99), String(r.floorRequestsPerSecond), r.ratio!.toFixed(2), String(r.serverCpuMicrosPerRequest), String((r.non2xx ?? 0) + (r.errors ?? 0))]
       : [r.scenario, String(r.connections), 'skipped: not served', '', '', '', '', '', ''],
   );
+  printMarkdown(head, body);
+}
+
+function printInstructionTable(rows: Row[]): void {
+  const head = ['scenario', 'conns', 'instructions/req', 'floor instructions/req', 'floor / telemap'];
+  const body = rows.map((r) =>
+    r.served
+      ? [r.scenario, String(r.connections), String(r.instructionsPerRequest), String(r.floorInstructionsPerRequest), r.instructionRatio!.toFixed(2)]
+      : [r.scenario, String(r.connections), 'skipped: not served', '', ''],
+  );
+  printMarkdown(head, body);
+}
+
+function printMarkdown(head: string[], body: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   console.log('\n' + line(head));
