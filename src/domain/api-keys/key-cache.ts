@@ -3,7 +3,6 @@
 // changed, in this process or any other. A revocation, a roll or an organization's deletion therefore still
 // takes effect on the very next request. Times (a roll's grace period, an expiry) are compared on every use by
 // the caller, so a copied row never outlives them. On PostgreSQL there is no watch and every request reads.
-import type { ChangeWatch } from '../../db/change-watch.js';
 import type { Database } from '../../db/connect.js';
 import { findKeyByHash, type KeyForAuthentication } from './repository.js';
 
@@ -17,15 +16,8 @@ interface Copies {
 
 const copiesByDatabase = new WeakMap<Database, Copies>();
 
-/**
- * The key with this hash, with its organization's deletion state: from memory when current, else the database.
- * A copy in memory is returned as it is, not in a promise, so that a caller can answer without waiting for a turn
- * of the microtask queue; only a read from the database is a promise.
- */
-export function keyForAuthentication(
-  database: Database,
-  keyHash: string,
-): KeyForAuthentication | undefined | Promise<KeyForAuthentication | undefined> {
+/** The key with this hash, with its organization's deletion state: from memory when current, else the database. */
+export async function keyForAuthentication(database: Database, keyHash: string): Promise<KeyForAuthentication | undefined> {
   const watch = database.changeWatch;
   if (!watch) return findKeyByHash(database.db, keyHash);
 
@@ -35,19 +27,13 @@ export function keyForAuthentication(
     copies = { epoch, rows: new Map() };
     copiesByDatabase.set(database, copies);
   }
-  return copies.rows.get(keyHash) ?? readAndKeep(database, watch, copies, keyHash);
-}
+  const copy = copies.rows.get(keyHash);
+  if (copy) return copy;
 
-async function readAndKeep(
-  database: Database,
-  watch: ChangeWatch,
-  copies: Copies,
-  keyHash: string,
-): Promise<KeyForAuthentication | undefined> {
   const row = await findKeyByHash(database.db, keyHash);
   // Kept only if nothing changed while the query waited and ran; otherwise the row may already be stale. Unknown
   // hashes are not kept: a key created a moment later must work at once.
-  if (row && watch.epoch() === copies.epoch) {
+  if (row && watch.epoch() === epoch) {
     if (copies.rows.size >= MAX_KEYS) copies.rows.delete(copies.rows.keys().next().value!);
     copies.rows.set(keyHash, row);
   }

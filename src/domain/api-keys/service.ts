@@ -9,14 +9,7 @@ import { findLiveOrganization } from '../orgs/repository.js';
 import { digestsEqual, hashSecret } from '../secrets.js';
 import { displayPrefix, generateApiKey, looksLikeApiKey } from './format.js';
 import { keyForAuthentication } from './key-cache.js';
-import {
-  findKey,
-  insertApiKey,
-  listKeysOf,
-  setRevokedAt,
-  touchLastUsed,
-  type KeyForAuthentication,
-} from './repository.js';
+import { findKey, insertApiKey, listKeysOf, setRevokedAt, touchLastUsed } from './repository.js';
 
 export interface CreatedApiKey {
   keyId: string;
@@ -127,22 +120,14 @@ export interface ApiKeyPrincipal {
 const LAST_USED_RESOLUTION_MS = 60_000;
 const lastUsedWrites = new Map<string, number>();
 
-/**
- * The organization a presented key acts for, or null for a missing, unknown, revoked or expired key. Answered at
- * once, without a promise, when no database read is needed (a malformed key, or a key held in memory:
- * key-cache.ts), which is nearly every request; a promise otherwise.
- */
-export function authenticateApiKey(
+/** The organization a presented key acts for, or null for a missing, unknown, revoked or expired key. */
+export async function authenticateApiKey(
   ctx: DomainContext,
   presented: string | undefined,
-): ApiKeyPrincipal | null | Promise<ApiKeyPrincipal | null> {
+): Promise<ApiKeyPrincipal | null> {
   if (!presented || !looksLikeApiKey(presented)) return null;
   const digest = hashSecret(presented);
-  const key = keyForAuthentication(ctx.database, digest);
-  return key instanceof Promise ? key.then((row) => principalFor(ctx, digest, row)) : principalFor(ctx, digest, key);
-}
-
-function principalFor(ctx: DomainContext, digest: string, key: KeyForAuthentication | undefined): ApiKeyPrincipal | null {
+  const key = await keyForAuthentication(ctx.database, digest);
   if (!key || !digestsEqual(key.key_hash, digest)) return null;
   const now = ctx.clock.now();
   if (key.revoked_at !== null && Date.parse(key.revoked_at) <= now.getTime()) return null;
