@@ -6,7 +6,6 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
-import { enableDirectReads } from './direct-reads.js';
 import { groupCommit, type GroupCommit } from './group-commit.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import { withNamedStatements } from './pg-named-statements.js';
@@ -64,7 +63,6 @@ function connectSqlite(path: string, checkpointThread: boolean): Database {
   const checkpointer = checkpointThread && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Tables>({ dialect: new SqliteImmediateDialect({ database: statements }) });
-  enableDirectReads(db, sqlite, (sql) => statements.prepare(sql));
   return {
     db,
     dialect: sqliteDialect,

@@ -6,12 +6,8 @@
 // Templates are kept per dialect adapter rather than per Kysely instance: a transaction is a new instance on every
 // call, but it shares its database's adapter and compiles every query exactly as the database does, so queries run
 // inside transactions reuse the database's templates instead of being built anew each time.
-//
-// On SQLite, a read on the database itself (not in a transaction) then runs straight on the connection
-// (db/direct-reads.ts).
 import type { CompiledQuery, Compilable, DialectAdapter } from 'kysely';
 import type { Db } from './connect.js';
-import { directReadsOf } from './direct-reads.js';
 import type { StatementBatch } from './statement-batch.js';
 
 interface Template {
@@ -26,10 +22,7 @@ export function prepared<R, A extends string[]>(
   const templates = new WeakMap<DialectAdapter, Template>();
   return async (db, ...args) => {
     const template = templateFor(templates, db, build, args);
-    const parameters = bind(template, args);
-    const rows = directReadsOf(db)?.rowsIfIdle(template.compiled.sql, parameters);
-    if (rows) return rows as R[];
-    const result = await db.executeQuery<R>({ ...template.compiled, parameters } as CompiledQuery<R>);
+    const result = await db.executeQuery<R>({ ...template.compiled, parameters: bind(template, args) } as CompiledQuery<R>);
     return result.rows;
   };
 }
