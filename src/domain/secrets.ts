@@ -1,6 +1,6 @@
 // Secrets (API keys, integration secrets and tokens) are random, high-entropy strings. They are stored only as a
 // SHA-256 digest: a slow hash would add nothing against guessing 240 random bits and would cost every request.
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** `prefix` followed by `length` URL-safe random characters (6 bits each). */
 export function generateSecret(prefix: string, length = 40): string {
@@ -9,7 +9,7 @@ export function generateSecret(prefix: string, length = 40): string {
 }
 
 export function hashSecret(secret: string): string {
-  return hash('sha256', secret, 'hex');
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 /** Constant-time comparison of two hex digests. */
