@@ -1,7 +1,8 @@
 // `npm run bench -- --count N`: instructions instead of time. On a shared virtual machine the server's CPU time per
 // request moved by up to 2x between runs of the same code, which hides any change smaller than that. Under
-// valgrind's callgrind the number of instructions a server executes per request is nearly the same from run to
-// run, whatever else the machine is doing: two runs of four scenarios here differed by 1.2% at most.
+// valgrind's callgrind the number of instructions a server executes per request moves far less: two runs one after
+// the other differed by 1.2% at most on four scenarios, and the same code over an evening by up to 13%, mostly
+// from V8 compiling in a background thread at whatever point valgrind lets it. Compare runs made side by side.
 //
 // Each server (Telemap and the floor) runs under callgrind with counting off. Around a scenario's measured requests
 // counting is zeroed and switched on, then the counts are dumped and switched off; only the main thread is read

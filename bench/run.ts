@@ -19,8 +19,8 @@
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
-//                          batch's instructions per request of each server's main thread, and their ratio. Steady
-//                          on a noisy machine; user space only.
+//                          batch's instructions per request of each server's main thread, and their ratio. Far
+//                          steadier than time on a noisy machine (README); user space only.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
