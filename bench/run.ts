@@ -61,10 +61,14 @@ const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 const rounds = Math.max(1, Number(args.rounds));
 const only = args.only?.split(',').map((s) => s.trim());
-const count = args.count === undefined ? undefined : Number(args.count);
-if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new Error('--count takes a positive integer');
-if (count !== undefined && !valgrindAvailable()) throw new Error('--count needs valgrind (apt-get install valgrind)');
-const callgrindDir = count === undefined ? undefined : mkdtempSync(join(tmpdir(), 'telemap-bench-callgrind-'));
+/** --count: requests per counted batch, and where callgrind writes its dumps. Undefined: a timed run. */
+const counting = args.count === undefined ? undefined : countingMode(Number(args.count));
+
+function countingMode(requests: number): { requests: number; dir: string } {
+  if (!(Number.isInteger(requests) && requests > 0)) throw new Error('--count takes a positive integer');
+  if (!valgrindAvailable()) throw new Error('--count needs valgrind (apt-get install valgrind)');
+  return { requests, dir: mkdtempSync(join(tmpdir(), 'telemap-bench-callgrind-')) };
+}
 
 // ---- processes ---------------------------------------------------------------------------------------------------
 
@@ -96,10 +100,10 @@ async function freePort(): Promise<number> {
 
 /** Starts node with `argv`; with --count, under callgrind (`name` names its dumps). */
 function spawnNode(argv: string[], env: Record<string, string>, name: string): ChildProcess {
-  const { command, args: commandArgs } = callgrindDir
-    ? underCallgrind(callgrindDir, name, argv)
+  const { command, args: commandArgs } = counting
+    ? underCallgrind(counting.dir, name, argv)
     : { command: process.execPath, args: argv };
-  const childEnv = { ...process.env, ...env, ...(callgrindDir ? VALGRIND_ENV : {}) };
+  const childEnv = { ...process.env, ...env, ...(counting ? VALGRIND_ENV : {}) };
   const child = spawn(command, commandArgs, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
   child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
@@ -301,8 +305,8 @@ async function main(): Promise<void> {
         runLoad({ url, method: scenario.method, headers, paths: scenario.paths, bodies: scenario.bodies, connections: conns, durationSeconds: seconds });
       const apiHeaders = { 'x-api-key': seeded.apiKey, 'content-type': 'application/json' };
       const floorHeaders = { 'content-type': 'application/json', 'x-floor-bytes': String(check.bytes) };
-      if (count !== undefined) {
-        rows.push(countedRow(scenario, count, { url: base, headers: apiHeaders, pid: server.pid! }, { url: floorBase, headers: floorHeaders, pid: floorServer.pid! }, check.bytes));
+      if (counting) {
+        rows.push(countedRow(scenario, counting, { url: base, headers: apiHeaders, pid: server.pid! }, { url: floorBase, headers: floorHeaders, pid: floorServer.pid! }, check.bytes));
         continue;
       }
       process.stdout.write(`${scenario.name}: warm-up, `);
@@ -349,7 +353,7 @@ async function main(): Promise<void> {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
 
-    if (count === undefined) {
+    if (!counting) {
       printTable(rows);
       console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
     } else {
@@ -364,14 +368,14 @@ async function main(): Promise<void> {
       warmupSeconds: warmup,
       connections,
       rounds,
-      count,
+      count: counting?.requests,
       logLevel: args['log-level'],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
       rows,
     };
     mkdirSync(RESULTS, { recursive: true });
-    const mode = count === undefined ? '' : '-count';
+    const mode = counting ? '-count' : '';
     const file = join(RESULTS, `${result.at.replace(/[:.]/g, '-')}-${dialect}-${seedCount}${mode}.json`);
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
     console.log(`written to ${file}`);
@@ -384,10 +388,10 @@ async function main(): Promise<void> {
     await db.drop();
     const running = children.filter((child) => child.exitCode === null);
     for (const child of running) child.kill('SIGTERM');
-    if (callgrindDir) {
+    if (counting) {
       // valgrind writes a last dump as each server exits; the directory goes once they have.
       await Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve))));
-      rmSync(callgrindDir, { recursive: true, force: true });
+      rmSync(counting.dir, { recursive: true, force: true });
     }
   }
 }
@@ -400,8 +404,14 @@ interface CountTarget {
 }
 
 /** --count: a scenario's instructions per request on Telemap and on the floor (bench/instruction-count.ts). */
-function countedRow(scenario: Scenario, count: number, telemap: CountTarget, floor: CountTarget, responseBytes: number): Row {
-  const amount = scenario.kind === 'bulk' ? Math.max(10, Math.round(count / 100)) : count;
+function countedRow(
+  scenario: Scenario,
+  counting: { requests: number; dir: string },
+  telemap: CountTarget,
+  floor: CountTarget,
+  responseBytes: number,
+): Row {
+  const amount = scenario.kind === 'bulk' ? Math.max(10, Math.round(counting.requests / 100)) : counting.requests;
   // One request at a time: under concurrent load, how many requests a server reads per turn of its event loop (and
   // so what it spends per request) depends on timing, and the counts moved by 10-20% between runs.
   const sequential = 1;
@@ -416,7 +426,7 @@ function countedRow(scenario: Scenario, count: number, telemap: CountTarget, flo
     const batches: number[] = [];
     for (let batch = 0; batch < 3; batch++) {
       let result!: LoadResult;
-      const instructions = countInstructions(callgrindDir!, name, target.pid, () => (result = send()));
+      const instructions = countInstructions(counting.dir, name, target.pid, () => (result = send()));
       const failed = result.non2xx + result.errors;
       if (failed > 0) throw new Error(`${scenario.name}: ${failed} failed requests while counting`);
       batches.push(instructions / result.total);
