@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/connect.js';
 import { loadConfig, type DatabaseTarget } from '../src/config.js';
-import type { LoadResult, LoadScenario } from './load.js';
+import type { BackgroundLoad, LoadResult, LoadScenario } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
@@ -175,6 +175,8 @@ interface Scenario {
   paths: string[];
   bodies?: string[];
   connections?: number;
+  /** Load sent alongside, whose requests are not counted (load.ts). */
+  background?: BackgroundLoad;
 }
 
 const EXT = '/api/ext-v1';
@@ -188,6 +190,7 @@ function scenarios(seeded: Seeded): Scenario[] {
     for (let i = 0; i < Math.min(1000, seeded.count); i++) devices[deviceOf(start + i)] = { firmware: `1.${b}.${i}`, batch: b };
     bulkBodies.push(JSON.stringify({ devices }));
   }
+  const ticketBodies = s.map((c) => JSON.stringify({ title: 'Sensor offline', description: 'No readings since noon', priority: 'high', customerEmail: c.email }));
   const list: Scenario[] = [
     { name: 'getCustomer', kind: 'read', method: 'GET', paths: s.map((c) => `${EXT}/customer/getCustomer/${c.id}`) },
     { name: 'queryCustomer', kind: 'read', method: 'POST', paths: [`${EXT}/customer/queryCustomer`], bodies: s.map((c) => JSON.stringify({ email: c.email })) },
@@ -210,7 +213,17 @@ function scenarios(seeded: Seeded): Scenario[] {
       kind: 'write',
       method: 'POST',
       paths: [`${EXT}/ticket/createTicket`],
-      bodies: s.map((c) => JSON.stringify({ title: 'Sensor offline', description: 'No readings since noon', priority: 'high', customerEmail: c.email })),
+      bodies: ticketBodies,
+    },
+    {
+      // What a write load does to reads in the same process: until the server stopped checkpointing on its event
+      // loop, every 600 ms of this stalled every request for 15-20 ms (docs/decisions.md).
+      name: 'mixed: getCustomer (4 connections) during createTicket (32)',
+      kind: 'read',
+      method: 'GET',
+      paths: s.map((c) => `${EXT}/customer/getCustomer/${c.id}`),
+      connections: 4,
+      background: { method: 'POST', paths: [`${EXT}/ticket/createTicket`], bodies: ticketBodies, connections: 32 },
     },
     { name: 'bulk-metadata 1000 devices', kind: 'bulk', method: 'POST', paths: [`${EXT}/device/bulk-metadata`], bodies: bulkBodies },
     { name: 'bulk-metadata 1000 devices, 1 connection', kind: 'bulk', method: 'POST', paths: [`${EXT}/device/bulk-metadata`], bodies: bulkBodies, connections: 1 },
@@ -243,6 +256,8 @@ interface Row {
   requestsPerSecond?: number;
   p50?: number;
   p99?: number;
+  /** Requests/s of the scenario's background load (load.ts), when it has one. */
+  backgroundRequestsPerSecond?: number;
   non2xx?: number;
   errors?: number;
   responseBytes?: number;
@@ -302,9 +317,14 @@ async function main(): Promise<void> {
       }
       if (check.status !== 200) throw new Error(`${scenario.name}: probe answered ${check.status} ${check.body.slice(0, 300)}`);
       const load = (url: string, headers: Record<string, string>, seconds: number) =>
-        runLoad({ url, method: scenario.method, headers, paths: scenario.paths, bodies: scenario.bodies, connections: conns, durationSeconds: seconds });
+        runLoad({ url, method: scenario.method, headers, paths: scenario.paths, bodies: scenario.bodies, connections: conns, durationSeconds: seconds, background: scenario.background });
       const apiHeaders = { 'x-api-key': seeded.apiKey, 'content-type': 'application/json' };
       const floorHeaders = { 'content-type': 'application/json', 'x-floor-bytes': String(check.bytes) };
+      if (counting && scenario.background) {
+        // Counting sends one request at a time; a background load would make the count timing's again.
+        console.log(`SKIPPED ${scenario.name}: --count does not run scenarios with a background load`);
+        continue;
+      }
       if (counting) {
         rows.push(countedRow(scenario, counting, { url: base, headers: apiHeaders, pid: server.pid! }, { url: floorBase, headers: floorHeaders, pid: floorServer.pid! }, check.bytes));
         continue;
@@ -345,7 +365,12 @@ async function main(): Promise<void> {
         serverCpuMicrosPerRequest: Math.round(cpuPerRequest.sort((a, b) => a - b)[Math.floor(cpuPerRequest.length / 2)]!),
         serverRssMb: rss,
       };
-      console.log(`${row.requestsPerSecond} req/s (floor ${row.floorRequestsPerSecond})`);
+      const alongside = measured.backgroundRequestsPerSecond;
+      if (alongside !== undefined) row.backgroundRequestsPerSecond = Math.round(alongside);
+      console.log(
+        `${row.requestsPerSecond} req/s (floor ${row.floorRequestsPerSecond})` +
+          (alongside === undefined ? '' : `, p99.9 ${measured.p999} ms, background ${row.backgroundRequestsPerSecond} req/s`),
+      );
       rows.push(row);
     }
     const rssAtEnd = rssMb(server.pid!);
