@@ -11,6 +11,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, type Generated, type Transaction } from 'kysely';
 import { groupCommit, type GroupCommit } from '../src/db/group-commit.js';
 import { SqliteImmediateDialect } from '../src/db/sqlite-immediate-dialect.js';
+import { WriteGate } from '../src/db/write-gate.js';
 
 interface Notes {
   notes: { id: Generated<number>; text: string };
@@ -158,6 +159,43 @@ describe('group commit [sqlite]', () => {
     assert.equal(begun(), 3);
     assert.equal(committed(), 3);
     assert.deepEqual(await notes(), ['s1', 's2', 'quick']);
+  });
+
+  it('a closed write gate holds groups back, and the works that wait meanwhile commit as one group when it opens', async () => {
+    await start();
+    const gate = new WriteGate();
+    const gated = groupCommit(db, 60_000, gate);
+    await gate.close();
+    const first = gated.run(add('held-1'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = gated.run(add('held-2'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(begun(), 0, 'no transaction began while the gate was closed');
+    gate.open();
+    assert.deepEqual(await Promise.all([first, second]), ['held-1', 'held-2']);
+    assert.equal(begun(), 1);
+    assert.deepEqual(await notes(), ['held-1', 'held-2']);
+  });
+
+  it('closing the write gate waits for the group inside to commit', async () => {
+    await start();
+    const gate = new WriteGate();
+    const gated = groupCommit(db, 60_000, gate);
+    let release!: () => void;
+    const inside = gated.run(async (trx) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return add('inside')(trx);
+    });
+    while (begun() === 0) await new Promise((resolve) => setImmediate(resolve));
+    let closed = false;
+    const closing = gate.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(closed, false, 'close resolved while a group was still open');
+    release();
+    await closing;
+    assert.equal(committed(), 1);
+    assert.equal(await inside, 'inside');
+    gate.open();
   });
 
   it('works started in later turns form later groups', async () => {

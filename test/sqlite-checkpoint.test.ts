@@ -53,3 +53,48 @@ test('the WAL is checkpointed between bursts of writes, and folded into the data
     await scratch.drop();
   }
 });
+
+test('writes held back by the checkpoint thread at every interval all commit, none lost [sqlite]', async () => {
+  const scratch = await scratchDatabase('sqlite');
+  // A restart threshold of one page: the thread holds writes back at each 100 ms interval in which any were made.
+  const database = connectDatabase(scratch.target, { walRestartFrames: 1 });
+  try {
+    await migrateToLatest(database);
+    const app = await buildApp({ config: loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' }), database, logger: false });
+    const { firstKey } = await createOrganizationWithKey({ database, clock: systemClock }, { name: 'Held writes' });
+    const gate = database.writeGate!;
+    let holds = 0;
+    const close = gate.close.bind(gate);
+    gate.close = () => {
+      holds++;
+      return close();
+    };
+    const send = (url: string, body: unknown) =>
+      app.inject({ method: 'POST', url, headers: { 'x-api-key': firstKey.apiKey, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+    // 32 clients writing without pause until the thread has held writes back several times (or 20 s have gone).
+    let written = 0;
+    const deadline = Date.now() + 20_000;
+    const client = async (n: number) => {
+      for (let i = 0; (holds < 3 || written < 500) && Date.now() < deadline; i++) {
+        const email = `c${n}-${i}@held.example`;
+        const customer = await send('/api/ext-v1/customer/createOrUpdateCustomer', { email });
+        assert.equal(customer.statusCode, 200, customer.body);
+        const ticket = await send('/api/ext-v1/ticket/createTicket', { title: 'Offline', description: 'Since noon', priority: 'low', customerEmail: email });
+        assert.equal(ticket.statusCode, 200, ticket.body);
+        written++;
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, (_, n) => client(n)));
+    assert.ok(holds >= 3, `the thread held writes back ${holds} times`);
+
+    const rows = async (table: 'customers' | 'tickets') =>
+      Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    assert.equal(await rows('customers'), written);
+    assert.equal(await rows('tickets'), written);
+    await app.close();
+  } finally {
+    await database.close();
+    await scratch.drop();
+  }
+});

@@ -12,6 +12,7 @@ import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqliteStatementBatch, type StatementBatch } from './statement-batch.js';
+import { WriteGate } from './write-gate.js';
 import type { Tables } from './schema.js';
 
 export type Db = Kysely<Tables>;
@@ -25,6 +26,8 @@ export interface Database {
   readonly groupCommit?: GroupCommit<Tables>;
   /** SQLite only: runs one statement for many parameter lists without a promise per run (db/statement-batch.ts). */
   readonly statementBatch?: StatementBatch;
+  /** SQLite only: lets the checkpoint thread hold new write transactions back for a moment (db/write-gate.ts). */
+  readonly writeGate?: WriteGate;
   close(): Promise<void>;
 }
 
@@ -39,14 +42,16 @@ export interface ConnectOptions {
    * commands turn it off, since starting a thread would cost them more than the few checkpoints they cause.
    */
   checkpointThread?: boolean;
+  /** SQLite: the WAL length at which the checkpoint thread holds writes back to start it over (tests lower it). */
+  walRestartFrames?: number;
 }
 
 export function connectDatabase(target: DatabaseTarget, options: ConnectOptions = {}): Database {
-  if (target.kind === 'sqlite') return connectSqlite(target.path, options.checkpointThread ?? true);
+  if (target.kind === 'sqlite') return connectSqlite(target.path, options);
   return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements);
 }
 
-function connectSqlite(path: string, checkpointThread: boolean): Database {
+function connectSqlite(path: string, options: ConnectOptions): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers proceed while one writer commits; the busy timeout makes a second process (the CLI, a
@@ -60,15 +65,20 @@ function connectSqlite(path: string, checkpointThread: boolean): Database {
   // its indexes in and out under load (reads ran 25-45% faster in the benchmark with this). It is a ceiling, not
   // an allocation, and keeps the server far below its memory budget even on a million customers.
   sqlite.pragma('cache_size = -65536');
-  const checkpointer = checkpointThread && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
+  const writeGate = new WriteGate();
+  const checkpointer =
+    (options.checkpointThread ?? true) && path !== ':memory:'
+      ? startCheckpointer(sqlite, path, writeGate, { restartFrames: options.walRestartFrames })
+      : undefined;
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Tables>({ dialect: new SqliteImmediateDialect({ database: statements }) });
   return {
     db,
     dialect: sqliteDialect,
     changeWatch: sqliteChangeWatch(sqlite),
-    groupCommit: groupCommit(db),
+    groupCommit: groupCommit(db, undefined, writeGate),
     statementBatch: sqliteStatementBatch((sql) => statements.prepare(sql)),
+    writeGate,
     // The thread's connection closes first, so that the server's is the last one and SQLite folds the WAL back
     // into the database file on closing.
     close: async () => {

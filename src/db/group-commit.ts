@@ -18,7 +18,11 @@
 // group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement synchronously, so a
 // group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on the connection in
 // between: reads wait for Kysely's connection lock like any query behind a transaction.
+//
+// Each group passes through the write gate, if given one: the checkpoint thread closes it for a moment now and then
+// (db/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { WriteGate } from './write-gate.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
 
@@ -44,12 +48,14 @@ export interface GroupCommit<DB> {
   run<T>(work: Work<DB, T>): Promise<T>;
 }
 
-export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_MS): GroupCommit<DB> {
+export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_MS, gate?: WriteGate): GroupCommit<DB> {
   const waiting: Array<Pending<DB>> = [];
   let scheduled = false;
 
   const runWaiting = async (): Promise<void> => {
     while (waiting.length > 0) {
+      // The group is chosen once the gate lets it in, so that it takes every work that arrived while it was closed.
+      if (gate) await gate.enter();
       const candidates = waiting.splice(0, MAX_GROUP_SIZE);
       let ran: number;
       try {
@@ -59,6 +65,8 @@ export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_M
         // (settled ones stay as they are) keeps every later write from waiting forever behind `scheduled`.
         for (const pending of candidates) pending.reject(error);
         ran = candidates.length;
+      } finally {
+        gate?.leave();
       }
       waiting.unshift(...candidates.slice(ran));
     }

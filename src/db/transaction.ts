@@ -29,13 +29,14 @@ export interface TransactionOptions {
 }
 
 export async function inTransaction<T>(
-  database: Pick<Database, 'db' | 'groupCommit'>,
+  database: Pick<Database, 'db' | 'groupCommit' | 'writeGate'>,
   work: (trx: Transaction<Tables>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
   // On SQLite a stale plan cannot happen (better-sqlite3 prepares the statement again on its own), so the retry
-  // below only ever runs on PostgreSQL.
+  // below only ever runs on PostgreSQL. SQLite's transactions pass through its write gate (db/write-gate.ts).
   if (database.groupCommit && !options.alone) return database.groupCommit.run(work);
+  if (database.writeGate) return database.writeGate.through(() => database.db.transaction().execute(work));
   for (let attempt = 1; ; attempt++) {
     try {
       return await database.db.transaction().execute(work);
