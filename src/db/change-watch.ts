@@ -17,6 +17,12 @@ export interface ChangeWatch {
    * before using a copy and once after reading a row they mean to keep.
    */
   epoch(): number;
+  /**
+   * Sets the watch up if it is not yet (its triggers need the migrated tables, and no open transaction). A caller
+   * about to open a transaction in which it will ask for `epoch` calls this first: inside one, the watch cannot
+   * set itself up, and every answer would be new.
+   */
+  prepare(): void;
 }
 
 const CALLBACK = 'telemap_watched_table_changed';
@@ -52,6 +58,9 @@ export function sqliteChangeWatch(sqlite: SqliteDatabase.Database): ChangeWatch 
   };
 
   return {
+    prepare() {
+      if (!installed) installed = install();
+    },
     epoch() {
       if (!installed) {
         installed = install();

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { groupCommit, type GroupCommit } from './group-commit.js';
+import { readGroup, type ReadGroup } from './read-group.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -26,6 +27,8 @@ export interface Database {
   readonly groupCommit?: GroupCommit<Tables>;
   /** SQLite only: runs one statement for many parameter lists without a promise per run (db/statement-batch.ts). */
   readonly statementBatch?: StatementBatch;
+  /** SQLite only: runs the hot reads started in one turn of the event loop in one read transaction (db/read-group.ts). */
+  readonly readGroup?: ReadGroup<Tables>;
   /** SQLite only: lets the checkpoint thread hold new write transactions back for a moment (db/write-gate.ts). */
   readonly writeGate?: WriteGate;
   close(): Promise<void>;
@@ -72,11 +75,13 @@ function connectSqlite(path: string, options: ConnectOptions): Database {
       : undefined;
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Tables>({ dialect: new SqliteImmediateDialect({ database: statements }) });
+  const changeWatch = sqliteChangeWatch(sqlite);
   return {
     db,
     dialect: sqliteDialect,
-    changeWatch: sqliteChangeWatch(sqlite),
+    changeWatch,
     groupCommit: groupCommit(db, undefined, writeGate),
+    readGroup: readGroup(db, { beforeBegin: () => changeWatch.prepare() }),
     statementBatch: sqliteStatementBatch((sql) => statements.prepare(sql)),
     writeGate,
     // The thread's connection closes first, so that the server's is the last one and SQLite folds the WAL back

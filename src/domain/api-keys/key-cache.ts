@@ -3,7 +3,8 @@
 // changed, in this process or any other. A revocation, a roll or an organization's deletion therefore still
 // takes effect on the very next request. Times (a roll's grace period, an expiry) are compared on every use by
 // the caller, so a copied row never outlives them. On PostgreSQL there is no watch and every request reads.
-import type { Database } from '../../db/connect.js';
+import type { ChangeWatch } from '../../db/change-watch.js';
+import type { Database, Db } from '../../db/connect.js';
 import { findKeyByHash, type KeyForAuthentication } from './repository.js';
 
 /** Enough for every key of a large installation; beyond it the oldest copy is dropped. */
@@ -16,10 +17,24 @@ interface Copies {
 
 const copiesByDatabase = new WeakMap<Database, Copies>();
 
-/** The key with this hash, with its organization's deletion state: from memory when current, else the database. */
+/**
+ * The key with this hash, with its organization's deletion state: from memory when current, else the database. On
+ * SQLite it runs in this turn's read group (db/read-group.ts): never call it from inside a transaction's work.
+ */
 export async function keyForAuthentication(database: Database, keyHash: string): Promise<KeyForAuthentication | undefined> {
   const watch = database.changeWatch;
   if (!watch) return findKeyByHash(database.db, keyHash);
+  // The watch's check is a statement too: with the other reads of this turn, it shares their read transaction.
+  if (database.readGroup) return database.readGroup.run((db) => fromCopyOrDatabase(database, watch, keyHash, db));
+  return fromCopyOrDatabase(database, watch, keyHash, database.db);
+}
+
+async function fromCopyOrDatabase(
+  database: Database,
+  watch: ChangeWatch,
+  keyHash: string,
+  db: Db,
+): Promise<KeyForAuthentication | undefined> {
 
   const epoch = watch.epoch();
   let copies = copiesByDatabase.get(database);
@@ -30,7 +45,7 @@ export async function keyForAuthentication(database: Database, keyHash: string):
   const copy = copies.rows.get(keyHash);
   if (copy) return copy;
 
-  const row = await findKeyByHash(database.db, keyHash);
+  const row = await findKeyByHash(db, keyHash);
   // Kept only if nothing changed while the query waited and ran; otherwise the row may already be stale. Unknown
   // hashes are not kept: a key created a moment later must work at once.
   if (row && watch.epoch() === epoch) {

@@ -116,13 +116,21 @@ const customerWithLinksQueries = byDialect((dialect) => ({
   email: customerWithLinks(dialect, 'email'),
 }));
 
+/**
+ * On SQLite it runs with the other reads of this turn of the event loop (db/read-group.ts), so it must not be called
+ * from inside a transaction's work: it would wait for the connection that transaction holds.
+ */
 export async function findCustomerWithLinks(
   database: Database,
   organizationId: string,
   by: 'id' | 'email',
   value: string,
 ): Promise<CustomerRowWithLinks | undefined> {
-  return (await customerWithLinksQueries[database.dialect.name][by](database.db, organizationId, value))[0];
+  const query = customerWithLinksQueries[database.dialect.name][by];
+  const rows = database.readGroup
+    ? await database.readGroup.run((db) => query(db, organizationId, value))
+    : await query(database.db, organizationId, value);
+  return rows[0];
 }
 
 const activeDevicesQueries = byDialect((dialect) =>

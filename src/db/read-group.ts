@@ -1,0 +1,86 @@
+// SQLite only: the hot reads that requests start in the same turn of the event loop run in one read transaction.
+//
+// A statement run outside a transaction takes SQLite's locks and lets them go again on its own: four `fcntl`
+// calls and two `stat`s, which on these virtual machines cost 11-15 µs, more than a primary-key read itself
+// (getCustomer's statement: 28 µs alone in a loop, 14 µs inside a transaction; `PRAGMA data_version` 7.7 µs
+// alone). Each ext-v1 read paid that twice, once for the API key's change watch and once for the record. Reads
+// that run in one transaction pay it once between them (docs/decisions.md).
+//
+// Requests join a group for as long as it has not started: the first schedules it with setImmediate, which runs
+// after the event loop has read every request that was ready, as the group commit does (db/group-commit.ts). The
+// group holds Kysely's connection from BEGIN to COMMIT, so it never runs inside a write transaction and never sees
+// a write that is not committed, and a write waits for it as for any query. Every read in the group sees the
+// database as of the group's first statement, which came after every one of its requests arrived.
+//
+// A work must only read, and only through the handle it is given: a query on the database's own handle would
+// wait for the connection the group holds, and the group for the work.
+import { sql, type Kysely } from 'kysely';
+
+export type ReadWork<DB, T> = (db: Kysely<DB>) => Promise<T>;
+
+export interface ReadGroup<DB> {
+  /** Runs `work` in a read transaction shared with the reads started in the same turn. */
+  run<T>(work: ReadWork<DB, T>): Promise<T>;
+}
+
+interface Pending<DB> {
+  work: ReadWork<DB, unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Reads take tens of microseconds; the bound only keeps one group from holding the connection for long. */
+const MAX_GROUP_SIZE = 64;
+
+export interface ReadGroupOptions {
+  /** Runs on the connection before each BEGIN, with no transaction open (the change watch installs itself). */
+  beforeBegin?: () => void;
+}
+
+export function readGroup<DB>(db: Kysely<DB>, options: ReadGroupOptions = {}): ReadGroup<DB> {
+  const waiting: Array<Pending<DB>> = [];
+  let scheduled = false;
+
+  const runWaiting = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      const group = waiting.splice(0, MAX_GROUP_SIZE);
+      try {
+        await db.connection().execute((connection) => runGroup(connection, group, options));
+      } catch (error) {
+        // BEGIN failed, or a bug: the works that had not been settled fail with it rather than wait for ever.
+        for (const pending of group) pending.reject(error);
+      }
+    }
+    scheduled = false;
+  };
+
+  return {
+    run<T>(work: ReadWork<DB, T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void runWaiting());
+        }
+      });
+    },
+  };
+}
+
+async function runGroup<DB>(connection: Kysely<DB>, group: ReadonlyArray<Pending<DB>>, options: ReadGroupOptions): Promise<void> {
+  options.beforeBegin?.();
+  // A deferred BEGIN takes no lock until the first read; COMMIT lets the read lock go.
+  await sql`begin`.execute(connection);
+  try {
+    for (const pending of group) {
+      try {
+        pending.resolve(await pending.work(connection));
+      } catch (error) {
+        pending.reject(error);
+      }
+    }
+  } finally {
+    // A read-only transaction has nothing to lose; if COMMIT fails the connection must still leave the transaction.
+    await sql`commit`.execute(connection).catch(() => sql`rollback`.execute(connection).catch(() => undefined));
+  }
+}
