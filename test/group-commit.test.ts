@@ -3,52 +3,30 @@
 // the answers through HTTP on both dialects. These tests run the mechanism on a real SQLite file and read the
 // statements it sent, to tell one shared transaction from several.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, sql, type Generated, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { groupCommit, type GroupCommit } from '../src/db/group-commit.js';
-import { SqliteImmediateDialect } from '../src/db/sqlite-immediate-dialect.js';
 import { WriteGate } from '../src/db/write-gate.js';
-
-interface Notes {
-  notes: { id: Generated<number>; text: string };
-}
+import { notesDatabase, type Notes, type NotesDatabase } from './support/notes-database.js';
 
 describe('group commit [sqlite]', () => {
-  let dir: string;
-  let sqlite: SqliteDatabase.Database;
+  let notesDb: NotesDatabase;
   let db: Kysely<Notes>;
   let group: GroupCommit<Notes>;
-  /** Every statement the connection prepared, in order. */
-  let sent: string[] = [];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'telemap-group-commit-'));
-    sqlite = new SqliteDatabase(join(dir, 'notes.db'));
-    sqlite.pragma('journal_mode = WAL');
-    const recording = {
-      close: () => sqlite.close(),
-      prepare: (text: string) => {
-        sent.push(text.toLowerCase());
-        return sqlite.prepare(text);
-      },
-    };
-    db = new Kysely<Notes>({ dialect: new SqliteImmediateDialect({ database: recording }) });
-    await sql`create table notes (id integer primary key, text text not null unique)`.execute(db);
+    notesDb = await notesDatabase('group-commit', { uniqueText: true });
+    ({ db } = notesDb);
     // A bound far above what a group takes here, so that a slow moment of a shared machine never splits a group.
     group = groupCommit(db, 60_000);
   });
 
-  after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => notesDb.destroy());
 
-  const begun = () => sent.filter((text) => text === 'begin immediate').length;
-  const committed = () => sent.filter((text) => text === 'commit').length;
+  const sent = () => notesDb.sent;
+  const begun = () => sent().filter((text) => text === 'begin immediate').length;
+  const committed = () => sent().filter((text) => text === 'commit').length;
   const notes = async () => (await db.selectFrom('notes').select('text').orderBy('id').execute()).map((row) => row.text);
   const add = (text: string) => async (trx: Transaction<Notes>) => {
     await trx.insertInto('notes').values({ text }).execute();
@@ -56,7 +34,7 @@ describe('group commit [sqlite]', () => {
   };
   const start = async () => {
     await db.deleteFrom('notes').execute();
-    sent = [];
+    notesDb.forget();
   };
 
   it('commits works started in the same turn in one transaction, each answered with its own result', async () => {
@@ -117,7 +95,7 @@ describe('group commit [sqlite]', () => {
   it('when BEGIN fails, the works of the group fail with its error, and the next group runs', async () => {
     await start();
     // Another connection holds the write lock; this one has no busy timeout, so BEGIN IMMEDIATE fails at once.
-    const other = new SqliteDatabase(join(dir, 'notes.db'));
+    const other = new SqliteDatabase(notesDb.path);
     other.exec('begin immediate');
     const outcomes = await Promise.allSettled([group.run(add('p')), group.run(add('q'))]);
     assert.deepEqual(
@@ -141,8 +119,8 @@ describe('group commit [sqlite]', () => {
       /^Error: no$/,
     );
     assert.deepEqual(await notes(), ['alone']);
-    assert.equal(sent.filter((text) => text.startsWith('savepoint')).length, 0);
-    assert.equal(sent.filter((text) => text === 'rollback').length, 1);
+    assert.equal(sent().filter((text) => text.startsWith('savepoint')).length, 0);
+    assert.equal(sent().filter((text) => text === 'rollback').length, 1);
   });
 
   it('commits a group that has run its time, and runs the works it had not started in the next', async () => {

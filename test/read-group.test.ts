@@ -3,58 +3,36 @@
 // elsewhere (test/ext-v1, test/read-isolation.test.ts, test/auth-freshness.test.ts). These tests run the mechanism
 // on a real SQLite file and read the statements it sent, to tell one shared transaction from several.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, sql, type Generated } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
 import { groupCommit, type GroupCommit } from '../src/db/group-commit.js';
 import { readGroup, type ReadGroup } from '../src/db/read-group.js';
-import { SqliteImmediateDialect } from '../src/db/sqlite-immediate-dialect.js';
-
-interface Notes {
-  notes: { id: Generated<number>; text: string };
-}
+import { notesDatabase, type Notes, type NotesDatabase } from './support/notes-database.js';
 
 describe('read group [sqlite]', () => {
-  let dir: string;
+  let notesDb: NotesDatabase;
   let sqlite: SqliteDatabase.Database;
   let db: Kysely<Notes>;
   let reads: ReadGroup<Notes>;
   let writes: GroupCommit<Notes>;
-  /** Every statement the connection prepared, in order. */
-  let sent: string[] = [];
   let prepared = 0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'telemap-read-group-'));
-    sqlite = new SqliteDatabase(join(dir, 'notes.db'));
-    sqlite.pragma('journal_mode = WAL');
-    const recording = {
-      close: () => sqlite.close(),
-      prepare: (text: string) => {
-        sent.push(text.toLowerCase());
-        return sqlite.prepare(text);
-      },
-    };
-    db = new Kysely<Notes>({ dialect: new SqliteImmediateDialect({ database: recording }) });
-    await sql`create table notes (id integer primary key, text text not null)`.execute(db);
+    notesDb = await notesDatabase('read-group', { uniqueText: false });
+    ({ sqlite, db } = notesDb);
     reads = readGroup(db, { beforeBegin: () => prepared++ });
     writes = groupCommit(db, 60_000);
   });
 
-  after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => notesDb.destroy());
 
   const start = async () => {
     await db.deleteFrom('notes').execute();
-    sent = [];
+    notesDb.forget();
     prepared = 0;
   };
-  const count = (statement: string) => sent.filter((text) => text === statement).length;
+  const count = (statement: string) => notesDb.sent.filter((text) => text === statement).length;
   const texts = (handle: Kysely<Notes>) => handle.selectFrom('notes').select('text').orderBy('id').execute().then((rows) => rows.map((r) => r.text));
 
   it('reads started in the same turn run in one read transaction, each answered with its own result', async () => {
