@@ -4,28 +4,25 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-export interface LoadScenario {
-  url: string;
+/** What is sent, and over how many connections. */
+export interface Requests {
   method: 'GET' | 'POST';
-  headers: Record<string, string>;
   /** Paths to cycle through (one per request). */
   paths: string[];
   /** Bodies to cycle through, or none. */
   bodies?: string[];
   connections: number;
+}
+
+export interface LoadScenario extends Requests {
+  url: string;
+  headers: Record<string, string>;
   /** Runs for this long, unless `amount` is given. */
   durationSeconds: number;
   /** Sends exactly this many requests instead of running for a time (`--count`). */
   amount?: number;
   /** Other requests sent at the same time, to the same server, for as long; only the scenario's own are reported. */
-  background?: BackgroundLoad;
-}
-
-export interface BackgroundLoad {
-  method: 'GET' | 'POST';
-  paths: string[];
-  bodies?: string[];
-  connections: number;
+  background?: Requests;
 }
 
 export interface LoadResult {
@@ -42,7 +39,7 @@ export interface LoadResult {
 
 const scenario = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadScenario;
 
-function drive(requests: BackgroundLoad) {
+function drive(requests: Requests) {
   let i = 0;
   return autocannon({
     url: scenario.url,

@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/connect.js';
 import { loadConfig, type DatabaseTarget } from '../src/config.js';
-import type { BackgroundLoad, LoadResult, LoadScenario } from './load.js';
+import type { LoadResult, LoadScenario, Requests } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
@@ -176,7 +176,7 @@ interface Scenario {
   bodies?: string[];
   connections?: number;
   /** Load sent alongside, whose requests are not counted (load.ts). */
-  background?: BackgroundLoad;
+  background?: Requests;
 }
 
 const EXT = '/api/ext-v1';
@@ -190,9 +190,10 @@ function scenarios(seeded: Seeded): Scenario[] {
     for (let i = 0; i < Math.min(1000, seeded.count); i++) devices[deviceOf(start + i)] = { firmware: `1.${b}.${i}`, batch: b };
     bulkBodies.push(JSON.stringify({ devices }));
   }
+  const customerPaths = s.map((c) => `${EXT}/customer/getCustomer/${c.id}`);
   const ticketBodies = s.map((c) => JSON.stringify({ title: 'Sensor offline', description: 'No readings since noon', priority: 'high', customerEmail: c.email }));
   const list: Scenario[] = [
-    { name: 'getCustomer', kind: 'read', method: 'GET', paths: s.map((c) => `${EXT}/customer/getCustomer/${c.id}`) },
+    { name: 'getCustomer', kind: 'read', method: 'GET', paths: customerPaths },
     { name: 'queryCustomer', kind: 'read', method: 'POST', paths: [`${EXT}/customer/queryCustomer`], bodies: s.map((c) => JSON.stringify({ email: c.email })) },
     {
       name: 'createOrUpdateCustomer (update)',
@@ -221,7 +222,7 @@ function scenarios(seeded: Seeded): Scenario[] {
       name: 'mixed: getCustomer (4 connections) during createTicket (32)',
       kind: 'read',
       method: 'GET',
-      paths: s.map((c) => `${EXT}/customer/getCustomer/${c.id}`),
+      paths: customerPaths,
       connections: 4,
       background: { method: 'POST', paths: [`${EXT}/ticket/createTicket`], bodies: ticketBodies, connections: 32 },
     },

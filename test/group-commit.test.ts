@@ -19,7 +19,7 @@ describe('group commit [sqlite]', () => {
     notesDb = await notesDatabase('group-commit', { uniqueText: true });
     ({ db } = notesDb);
     // A bound far above what a group takes here, so that a slow moment of a shared machine never splits a group.
-    group = groupCommit(db, 60_000);
+    group = groupCommit(db, { maxGroupMs: 60_000 });
   });
 
   after(() => notesDb.destroy());
@@ -125,7 +125,7 @@ describe('group commit [sqlite]', () => {
 
   it('commits a group that has run its time, and runs the works it had not started in the next', async () => {
     await start();
-    const bounded = groupCommit(db, 5);
+    const bounded = groupCommit(db, { maxGroupMs: 5 });
     const slow = (text: string) => async (trx: Transaction<Notes>) => {
       const until = performance.now() + 10;
       while (performance.now() < until); // holds the thread, as a large bulk write does
@@ -142,7 +142,7 @@ describe('group commit [sqlite]', () => {
   it('a closed write gate holds groups back, and the works that wait meanwhile commit as one group when it opens', async () => {
     await start();
     const gate = new WriteGate();
-    const gated = groupCommit(db, 60_000, gate);
+    const gated = groupCommit(db, { maxGroupMs: 60_000, gate });
     await gate.close();
     const first = gated.run(add('held-1'));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -158,7 +158,7 @@ describe('group commit [sqlite]', () => {
   it('closing the write gate waits for the group inside to commit', async () => {
     await start();
     const gate = new WriteGate();
-    const gated = groupCommit(db, 60_000, gate);
+    const gated = groupCommit(db, { maxGroupMs: 60_000, gate });
     let release!: () => void;
     const inside = gated.run(async (trx) => {
       await new Promise<void>((resolve) => (release = resolve));

@@ -22,7 +22,7 @@ describe('read group [sqlite]', () => {
     notesDb = await notesDatabase('read-group', { uniqueText: false });
     ({ sqlite, db } = notesDb);
     reads = readGroup(db, { beforeBegin: () => prepared++ });
-    writes = groupCommit(db, 60_000);
+    writes = groupCommit(db, { maxGroupMs: 60_000 });
   });
 
   after(() => notesDb.destroy());

@@ -80,7 +80,7 @@ function connectSqlite(path: string, options: ConnectOptions): Database {
     db,
     dialect: sqliteDialect,
     changeWatch,
-    groupCommit: groupCommit(db, undefined, writeGate),
+    groupCommit: groupCommit(db, { gate: writeGate }),
     readGroup: readGroup(db, { beforeBegin: () => changeWatch.prepare() }),
     statementBatch: sqliteStatementBatch((sql) => statements.prepare(sql)),
     writeGate,

@@ -48,7 +48,15 @@ export interface GroupCommit<DB> {
   run<T>(work: Work<DB, T>): Promise<T>;
 }
 
-export function groupCommit<DB>(db: Kysely<DB>, maxGroupMs = DEFAULT_MAX_GROUP_MS, gate?: WriteGate): GroupCommit<DB> {
+export interface GroupCommitOptions {
+  /** How long a group may run before it commits (default 5 ms; tests raise it so that a slow moment never splits one). */
+  maxGroupMs?: number;
+  /** Where each group waits while the checkpoint thread holds writes back (db/write-gate.ts). */
+  gate?: WriteGate;
+}
+
+export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}): GroupCommit<DB> {
+  const { maxGroupMs = DEFAULT_MAX_GROUP_MS, gate } = options;
   const waiting: Array<Pending<DB>> = [];
   let scheduled = false;
 

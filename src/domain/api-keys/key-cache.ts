@@ -35,7 +35,6 @@ async function fromCopyOrDatabase(
   keyHash: string,
   db: Db,
 ): Promise<KeyForAuthentication | undefined> {
-
   const epoch = watch.epoch();
   let copies = copiesByDatabase.get(database);
   if (!copies || copies.epoch !== epoch) {
