@@ -12,6 +12,11 @@
 //   --connections N        concurrent connections (default 32)
 //   --rounds N             alternate Telemap and floor runs N times and report medians (default 1; use 3 or more
 //                          on a shared, noisy machine, so that drift in the background load hits both alike)
+//   --compare-seed M       also seed a second database with M customers, start a second server on it, and run each
+//                          round against both servers back to back (then the floor); prints how much each
+//                          scenario's requests/s changed from --seed N to M (the median of the rounds' changes) and
+//                          the second server's memory. A change measured within one round does not depend on
+//                          the machine's drift between two separate runs.
 //   --only a,b             scenarios to run (names as printed)
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
@@ -52,6 +57,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     count: { type: 'string' },
+    'compare-seed': { type: 'string' },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -63,6 +69,9 @@ const rounds = Math.max(1, Number(args.rounds));
 const only = args.only?.split(',').map((s) => s.trim());
 /** --count: requests per counted batch, and where callgrind writes its dumps. Undefined: a timed run. */
 const counting = args.count === undefined ? undefined : countingMode(Number(args.count));
+const compareSeed = args['compare-seed'] === undefined ? undefined : Number(args['compare-seed']);
+if (compareSeed !== undefined && !(Number.isInteger(compareSeed) && compareSeed > 0)) throw new Error('--compare-seed takes a positive integer');
+if (compareSeed !== undefined && counting) throw new Error('--compare-seed measures time; it does not combine with --count');
 
 function countingMode(requests: number): { requests: number; dir: string } {
   if (!(Number.isInteger(requests) && requests > 0)) throw new Error('--count takes a positive integer');
@@ -273,6 +282,61 @@ interface Row {
   instructionsPerRequest?: number;
   floorInstructionsPerRequest?: number;
   instructionRatio?: number;
+  /** --compare-seed: the same scenario against the server seeded with that many customers, in the same rounds. */
+  compare?: ComparedRow;
+}
+
+interface ComparedRow {
+  seed: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  ratio: number;
+  serverCpuMicrosPerRequest: number;
+  /** The median over rounds of (its requests/s ÷ the --seed server's in the same round) − 1. */
+  change: number;
+}
+
+/** A Telemap server in its own process, on a scratch database seeded for the benchmark. */
+interface SeededServer {
+  seeded: Seeded;
+  base: string;
+  process: ChildProcess;
+  /** Stops the server if it still runs, and drops its database. */
+  stop(): Promise<void>;
+}
+
+async function startSeededServer(count: number, serverArgs: string[], name: string): Promise<SeededServer> {
+  const db = await scratch();
+  try {
+    console.log(`seeding ${count} customers with a device each (${dialect}) …`);
+    const started = Date.now();
+    const database = connectDatabase(db.target);
+    let lastLog = 0;
+    const seeded = await seed(database, count, 2000, (done) => {
+      if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        console.log(`  ${done} / ${count}`);
+      }
+    });
+    await database.close();
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const port = await freePort();
+    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! }, name);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/healthz`);
+    const stop = async () => {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((resolve) => server.once('exit', resolve));
+      }
+      await db.drop();
+    };
+    return { seeded, base, process: server, stop };
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
 }
 
 async function main(): Promise<void> {
@@ -280,27 +344,16 @@ async function main(): Promise<void> {
     console.log('building dist/ …');
     execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
-  const db = await scratch();
+  const profileDir = join(RESULTS, 'profiles', `${Date.now()}`);
+  const serverArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, 'dist/main.js'] : ['dist/main.js'];
+  const servers: SeededServer[] = [];
   try {
-    console.log(`seeding ${seedCount} customers with a device each (${dialect}) …`);
-    const started = Date.now();
-    const database = connectDatabase(db.target);
-    let lastLog = 0;
-    const seeded = await seed(database, seedCount, 2000, (done) => {
-      if (Date.now() - lastLog > 5000) {
-        lastLog = Date.now();
-        console.log(`  ${done} / ${seedCount}`);
-      }
-    });
-    await database.close();
-    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-    const port = await freePort();
-    const profileDir = join(RESULTS, 'profiles', `${Date.now()}`);
-    const serverArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, 'dist/main.js'] : ['dist/main.js'];
-    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! }, 'telemap');
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/healthz`);
+    const primary = await startSeededServer(seedCount, serverArgs, 'telemap');
+    servers.push(primary);
+    const { seeded, base, process: server } = primary;
+    const compared = compareSeed === undefined ? undefined : await startSeededServer(compareSeed, ['dist/main.js'], 'telemap-compared');
+    const comparedScenarios = compared ? scenarios(compared.seeded) : [];
+    if (compared) servers.push(compared);
     const floorPort = await freePort();
     const floorServer = spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) }, 'floor');
     const floorBase = `http://127.0.0.1:${floorPort}`;
@@ -330,23 +383,65 @@ async function main(): Promise<void> {
         rows.push(countedRow(scenario, counting, { url: base, headers: apiHeaders, pid: server.pid! }, { url: floorBase, headers: floorHeaders, pid: floorServer.pid! }, check.bytes));
         continue;
       }
+      // The compared server runs the same scenario built from its own seed (its own key, customers and devices).
+      const comparedScenario = comparedScenarios.find((c) => c.name === scenario.name);
+      const comparedLoad = compared && comparedScenario && {
+        load: (seconds: number) =>
+          runLoad({
+            url: compared.base,
+            method: comparedScenario.method,
+            headers: { 'x-api-key': compared.seeded.apiKey, 'content-type': 'application/json' },
+            paths: comparedScenario.paths,
+            bodies: comparedScenario.bodies,
+            connections: conns,
+            durationSeconds: seconds,
+            background: comparedScenario.background,
+          }),
+        pid: compared.process.pid!,
+      };
       process.stdout.write(`${scenario.name}: warm-up, `);
       if (warmup > 0) load(base, apiHeaders, warmup);
+      if (warmup > 0) comparedLoad?.load(warmup);
       if (warmup > 0) load(floorBase, floorHeaders, warmup);
+      const timed = (pid: number, run: () => LoadResult) => {
+        const cpuBefore = cpuSeconds(pid);
+        const result = run();
+        return { result, cpuMicrosPerRequest: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.total) };
+      };
       const measuredRuns: LoadResult[] = [];
       const floorRuns: LoadResult[] = [];
       const cpuPerRequest: number[] = [];
+      const comparedRuns: LoadResult[] = [];
+      const comparedCpuPerRequest: number[] = [];
+      const comparedChanges: number[] = [];
       for (let round = 0; round < rounds; round++) {
-        process.stdout.write('telemap, ');
-        const cpuBefore = cpuSeconds(server.pid!);
-        const run = load(base, apiHeaders, duration);
-        cpuPerRequest.push(((cpuSeconds(server.pid!) - cpuBefore) * 1e6) / Math.max(1, run.total));
-        measuredRuns.push(run);
+        const runPrimary = () => {
+          process.stdout.write('telemap, ');
+          return timed(server.pid!, () => load(base, apiHeaders, duration));
+        };
+        const runCompared =
+          comparedLoad &&
+          (() => {
+            process.stdout.write(`telemap with ${compareSeed} customers, `);
+            return timed(comparedLoad.pid, () => comparedLoad.load(duration));
+          });
+        // The two servers take turns going first, so that neither always runs right after the floor.
+        const comparedEarlier = runCompared && round % 2 === 1 ? runCompared() : undefined;
+        const run = runPrimary();
+        cpuPerRequest.push(run.cpuMicrosPerRequest);
+        measuredRuns.push(run.result);
+        if (runCompared) {
+          const other = comparedEarlier ?? runCompared();
+          comparedCpuPerRequest.push(other.cpuMicrosPerRequest);
+          comparedRuns.push(other.result);
+          comparedChanges.push(other.result.requestsPerSecond / run.result.requestsPerSecond - 1);
+        }
         process.stdout.write('floor, ');
         floorRuns.push(load(floorBase, floorHeaders, duration));
       }
       const measured = median(measuredRuns);
       const floor = median(floorRuns);
+      const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       const rss = rssMb(server.pid!).rss;
       const row: Row = {
         scenario: scenario.name,
@@ -363,9 +458,21 @@ async function main(): Promise<void> {
         floorP50: floor.p50,
         floorP99: floor.p99,
         ratio: Math.round((measured.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
-        serverCpuMicrosPerRequest: Math.round(cpuPerRequest.sort((a, b) => a - b)[Math.floor(cpuPerRequest.length / 2)]!),
+        serverCpuMicrosPerRequest: Math.round(middle(cpuPerRequest)),
         serverRssMb: rss,
       };
+      if (comparedRuns.length > 0) {
+        const other = median(comparedRuns);
+        row.compare = {
+          seed: compareSeed!,
+          requestsPerSecond: Math.round(other.requestsPerSecond),
+          p50: other.p50,
+          p99: other.p99,
+          ratio: Math.round((other.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
+          serverCpuMicrosPerRequest: Math.round(middle(comparedCpuPerRequest)),
+          change: Math.round(middle(comparedChanges) * 100) / 100,
+        };
+      }
       const alongside = measured.backgroundRequestsPerSecond;
       if (alongside !== undefined) row.backgroundRequestsPerSecond = Math.round(alongside);
       console.log(
@@ -375,13 +482,17 @@ async function main(): Promise<void> {
       rows.push(row);
     }
     const rssAtEnd = rssMb(server.pid!);
-
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    const comparedRss = compared && rssMb(compared.process.pid!);
+    // Stopped before the profiles are read: the server writes its profile as it exits.
+    await Promise.all(servers.map((s) => s.stop()));
 
     if (!counting) {
       printTable(rows);
       console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
+      if (comparedRss) {
+        printComparedTable(rows);
+        console.log(`server with ${compareSeed} customers, RSS: ${comparedRss.rss} MB at the end, peak ${comparedRss.peak} MB`);
+      }
     } else {
       printInstructionTable(rows);
     }
@@ -398,6 +509,7 @@ async function main(): Promise<void> {
       logLevel: args['log-level'],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
+      compared: comparedRss && { seed: compareSeed, serverRssMb: { end: comparedRss.rss, peak: comparedRss.peak } },
       rows,
     };
     mkdirSync(RESULTS, { recursive: true });
@@ -411,7 +523,7 @@ async function main(): Promise<void> {
       for (const p of profiles) console.log(summarizeProfile(join(profileDir, p), 30));
     }
   } finally {
-    await db.drop();
+    await Promise.all(servers.map((s) => s.stop()));
     const running = children.filter((child) => child.exitCode === null);
     for (const child of running) child.kill('SIGTERM');
     if (counting) {
@@ -490,6 +602,18 @@ function printTable(rows: Row[]): void {
       ? [r.scenario, String(r.connections), String(r.requestsPerSecond), String(r.p50), String(r.p99), String(r.floorRequestsPerSecond), r.ratio!.toFixed(2), String(r.serverCpuMicrosPerRequest), String((r.non2xx ?? 0) + (r.errors ?? 0))]
       : [r.scenario, String(r.connections), 'skipped: not served', '', '', '', '', '', ''],
   );
+  printMarkdown(head, body);
+}
+
+function printComparedTable(rows: Row[]): void {
+  const head = ['scenario', `req/s, ${seedCount}`, `req/s, ${compareSeed}`, 'change', `CPU µs/req, ${seedCount}`, `CPU µs/req, ${compareSeed}`, `p99 ms, ${compareSeed}`];
+  const body = rows
+    .filter((r) => r.compare)
+    .map((r) => {
+      const c = r.compare!;
+      const change = `${c.change >= 0 ? '+' : ''}${Math.round(c.change * 100)}%`;
+      return [r.scenario, String(r.requestsPerSecond), String(c.requestsPerSecond), change, String(r.serverCpuMicrosPerRequest), String(c.serverCpuMicrosPerRequest), String(c.p99)];
+    });
   printMarkdown(head, body);
 }
 
