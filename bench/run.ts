@@ -295,6 +295,8 @@ interface ComparedRow {
   serverCpuMicrosPerRequest: number;
   /** The median over rounds of (its requests/s ÷ the --seed server's in the same round) − 1. */
   change: number;
+  /** Each round's change, in the order run. */
+  changes: number[];
 }
 
 /** A Telemap server in its own process, on a scratch database seeded for the benchmark. */
@@ -471,6 +473,7 @@ async function main(): Promise<void> {
           ratio: Math.round((other.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
           serverCpuMicrosPerRequest: Math.round(middle(comparedCpuPerRequest)),
           change: Math.round(middle(comparedChanges) * 100) / 100,
+          changes: comparedChanges.map((c) => Math.round(c * 100) / 100),
         };
       }
       const alongside = measured.backgroundRequestsPerSecond;
@@ -606,12 +609,13 @@ function printTable(rows: Row[]): void {
 }
 
 function printComparedTable(rows: Row[]): void {
-  const head = ['scenario', `req/s, ${seedCount}`, `req/s, ${compareSeed}`, 'change', `CPU µs/req, ${seedCount}`, `CPU µs/req, ${compareSeed}`, `p99 ms, ${compareSeed}`];
+  const head = ['scenario', `req/s, ${seedCount}`, `req/s, ${compareSeed}`, 'change (rounds)', `CPU µs/req, ${seedCount}`, `CPU µs/req, ${compareSeed}`, `p99 ms, ${compareSeed}`];
   const body = rows
     .filter((r) => r.compare)
     .map((r) => {
       const c = r.compare!;
-      const change = `${c.change >= 0 ? '+' : ''}${Math.round(c.change * 100)}%`;
+      const percent = (x: number) => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
+      const change = `${percent(c.change)} (${c.changes.map(percent).join(', ')})`;
       return [r.scenario, String(r.requestsPerSecond), String(c.requestsPerSecond), change, String(r.serverCpuMicrosPerRequest), String(c.serverCpuMicrosPerRequest), String(c.p99)];
     });
   printMarkdown(head, body);
