@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
+import { concurrencyLimit } from '../../http/concurrency-limit.js';
 import { EXT_MESSAGES, ExtError, ExtErrorSchema } from './errors.js';
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -9,6 +10,11 @@ export interface ExtRoute {
   schema: FastifySchema;
   /** Larger than the default for bulk endpoints. */
   bodyLimit?: number;
+  /**
+   * At most this many requests to the endpoint are read and handled at once, after authentication; the others wait
+   * their turn unread (http/concurrency-limit.ts). Unlimited when absent.
+   */
+  concurrency?: number;
   handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
 
@@ -17,17 +23,19 @@ export interface ExtRoute {
  * would answer 404, which tells a client its URL is wrong when only its method is).
  */
 export function defineExtRoute(app: FastifyInstance, route: ExtRoute): void {
+  const limit = route.concurrency === undefined ? undefined : concurrencyLimit(route.concurrency);
   app.route({
     method: route.method,
     url: route.url,
     bodyLimit: route.bodyLimit,
+    onRequest: limit?.onRequest,
     schema: {
       tags: ['ext-v1'],
       security: [{ apiKey: [] }],
       ...route.schema,
       response: { '4xx': ExtErrorSchema, '5xx': ExtErrorSchema, ...(route.schema.response as object) },
     },
-    handler: route.handler,
+    handler: limit ? limit.handler(route.handler) : route.handler,
   });
   app.route({
     method: ALL_METHODS.filter((m) => m !== route.method && !(route.method === 'GET' && m === 'HEAD')),

@@ -7,6 +7,11 @@ import { EXT_BULK_BODY_LIMIT } from '../plugin.js';
 import type { ExtRoute } from '../route.js';
 
 export const MAX_BULK_DEVICES = 1000;
+/**
+ * Bulk requests handled at once per process: one writing while the next is read and checked. SQLite commits them
+ * one at a time whatever this is; more only held more parsed bodies in memory (docs/decisions.md).
+ */
+const BULK_CONCURRENCY = 2;
 
 const schema = {
   summary: 'Replace the metadata of up to 1000 existing devices in one transaction',
@@ -79,6 +84,7 @@ export function bulkMetadataRoute(ctx: DomainContext): ExtRoute {
     url: '/device/bulk-metadata',
     schema,
     bodyLimit: EXT_BULK_BODY_LIMIT,
+    concurrency: BULK_CONCURRENCY,
     handler: async (request) => {
       const organizationId = organizationOf(request);
       const entries = readEntries(objectBody(request.body), request.extRawBody);
