@@ -56,6 +56,16 @@ describe('concurrencyLimit', () => {
     assert.ok(condition(), 'condition not reached within 2 s');
   };
   const finishOne = () => finishers.shift()!();
+  /** Two requests run at once and are answered: no place was lost. */
+  const bothPlacesAreFree = async () => {
+    const f = send('f');
+    const g = send('g');
+    await until(() => running === 2);
+    finishOne();
+    finishOne();
+    assert.deepEqual(await f.answer, { status: 200, body: '{"n":"f"}' });
+    assert.deepEqual(await g.answer, { status: 200, body: '{"n":"g"}' });
+  };
 
   it('runs at most the limit at once, the rest in arrival order, and gives back the places of clients that left', async () => {
     const a = send('a');
@@ -91,14 +101,7 @@ describe('concurrencyLimit', () => {
     assert.deepEqual(await e.answer, { status: 200, body: '{"n":"e"}' });
     assert.equal(mostRunning, 2);
 
-    // Every place came back: two more run at once.
-    const f = send('f');
-    const g = send('g');
-    await until(() => running === 2);
-    finishOne();
-    finishOne();
-    assert.deepEqual(await f.answer, { status: 200, body: '{"n":"f"}' });
-    assert.deepEqual(await g.answer, { status: 200, body: '{"n":"g"}' });
+    await bothPlacesAreFree();
   });
 
   it('gives back the place of a request refused before its handler ran', async () => {
@@ -107,12 +110,6 @@ describe('concurrencyLimit', () => {
       refused.map((r) => r !== 'aborted' && r.status),
       [400, 400, 400],
     );
-    const f = send('f');
-    const g = send('g');
-    await until(() => running === 2);
-    finishOne();
-    finishOne();
-    assert.deepEqual(await f.answer, { status: 200, body: '{"n":"f"}' });
-    assert.deepEqual(await g.answer, { status: 200, body: '{"n":"g"}' });
+    await bothPlacesAreFree();
   });
 });
