@@ -112,4 +112,16 @@ describe('concurrencyLimit', () => {
     );
     await bothPlacesAreFree();
   });
+
+  it('gives places back under app.inject too, which the other tests of the endpoints use', async () => {
+    for (let i = 0; i < 3; i++) {
+      const refused = await app.inject({ method: 'POST', url: '/limited', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+      assert.equal(refused.statusCode, 400);
+    }
+    const answered = app.inject({ method: 'POST', url: '/limited', headers: { 'content-type': 'application/json' }, payload: '{"n":"i"}' });
+    await until(() => running === 1);
+    finishOne();
+    assert.equal((await answered).body, '{"n":"i"}');
+    await bothPlacesAreFree();
+  });
 });
