@@ -13,24 +13,20 @@
 // every work that had run in it fails with that error, including those that had succeeded, since none of them
 // committed; the works it had not started yet run in the next group.
 //
-// Requests join a group for as long as it has not started: the first schedules it with setImmediate, which runs
-// after the event loop has read every request that was ready, so one request alone waits for nothing. While one
-// group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement synchronously, so a
+// Requests join a group for as long as it has not started (db/turn-queue.ts): one request alone waits for nothing,
+// and while one group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement synchronously, so a
 // group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on the connection in
 // between: reads wait for Kysely's connection lock like any query behind a transaction.
 //
 // Each group passes through the write gate, if given one: the checkpoint thread closes it for a moment now and then
 // (db/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import { turnQueue, type Pending } from './turn-queue.js';
 import type { WriteGate } from './write-gate.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
 
-interface Pending<DB> {
-  work: Work<DB, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
+type PendingWork<DB> = Pending<Work<DB, unknown>>;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -57,10 +53,7 @@ export interface GroupCommitOptions {
 
 export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}): GroupCommit<DB> {
   const { maxGroupMs = DEFAULT_MAX_GROUP_MS, gate } = options;
-  const waiting: Array<Pending<DB>> = [];
-  let scheduled = false;
-
-  const runWaiting = async (): Promise<void> => {
+  const enqueue = turnQueue<Work<DB, unknown>>(async (waiting) => {
     while (waiting.length > 0) {
       // The group is chosen once the gate lets it in, so that it takes every work that arrived while it was closed.
       if (gate) await gate.enter();
@@ -70,7 +63,7 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}
         ran = await runGroup(db, candidates, maxGroupMs);
       } catch (error) {
         // runGroup settles what it runs and is not meant to throw; if a bug made it, failing the group's requests
-        // (settled ones stay as they are) keeps every later write from waiting forever behind `scheduled`.
+        // (settled ones stay as they are) keeps every later write from waiting forever behind the queue.
         for (const pending of candidates) pending.reject(error);
         ran = candidates.length;
       } finally {
@@ -78,24 +71,12 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}
       }
       waiting.unshift(...candidates.slice(ran));
     }
-    scheduled = false;
-  };
-
-  return {
-    run<T>(work: Work<DB, T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void runWaiting());
-        }
-      });
-    },
-  };
+  });
+  return { run: <T>(work: Work<DB, T>) => enqueue<T>(work) };
 }
 
 /** Runs the candidates in order until a bound is reached, settles those it ran, and says how many that was. */
-async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<Pending<DB>>, maxGroupMs: number): Promise<number> {
+async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWork<DB>>, maxGroupMs: number): Promise<number> {
   let trx: ControlledTransaction<DB>;
   try {
     trx = await db.startTransaction().execute();

@@ -6,8 +6,7 @@
 // alone). Each ext-v1 read paid that twice, once for the API key's change watch and once for the record. Reads
 // that run in one transaction pay it once between them (docs/decisions.md).
 //
-// Requests join a group for as long as it has not started: the first schedules it with setImmediate, which runs
-// after the event loop has read every request that was ready, as the group commit does (db/group-commit.ts). The
+// Requests join a group for as long as it has not started (db/turn-queue.ts, shared with the group commit). The
 // group holds Kysely's connection from BEGIN to COMMIT, so it never runs inside a write transaction and never sees
 // a write that is not committed, and a write waits for it as for any query. Every read in the group sees the
 // database as of the group's first statement, which came after every one of its requests arrived.
@@ -15,6 +14,7 @@
 // A work must only read, and only through the handle it is given: a query on the database's own handle would
 // wait for the connection the group holds, and the group for the work.
 import { sql, type Kysely } from 'kysely';
+import { turnQueue, type Pending } from './turn-queue.js';
 
 export type ReadWork<DB, T> = (db: Kysely<DB>) => Promise<T>;
 
@@ -23,11 +23,7 @@ export interface ReadGroup<DB> {
   run<T>(work: ReadWork<DB, T>): Promise<T>;
 }
 
-interface Pending<DB> {
-  work: ReadWork<DB, unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
+type PendingRead<DB> = Pending<ReadWork<DB, unknown>>;
 
 /** Reads take tens of microseconds; the bound only keeps one group from holding the connection for long. */
 const MAX_GROUP_SIZE = 64;
@@ -38,10 +34,7 @@ export interface ReadGroupOptions {
 }
 
 export function readGroup<DB>(db: Kysely<DB>, options: ReadGroupOptions = {}): ReadGroup<DB> {
-  const waiting: Array<Pending<DB>> = [];
-  let scheduled = false;
-
-  const runWaiting = async (): Promise<void> => {
+  const enqueue = turnQueue<ReadWork<DB, unknown>>(async (waiting) => {
     while (waiting.length > 0) {
       const group = waiting.splice(0, MAX_GROUP_SIZE);
       try {
@@ -51,23 +44,11 @@ export function readGroup<DB>(db: Kysely<DB>, options: ReadGroupOptions = {}): R
         for (const pending of group) pending.reject(error);
       }
     }
-    scheduled = false;
-  };
-
-  return {
-    run<T>(work: ReadWork<DB, T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void runWaiting());
-        }
-      });
-    },
-  };
+  });
+  return { run: <T>(work: ReadWork<DB, T>) => enqueue<T>(work) };
 }
 
-async function runGroup<DB>(connection: Kysely<DB>, group: ReadonlyArray<Pending<DB>>, options: ReadGroupOptions): Promise<void> {
+async function runGroup<DB>(connection: Kysely<DB>, group: ReadonlyArray<PendingRead<DB>>, options: ReadGroupOptions): Promise<void> {
   options.beforeBegin?.();
   // A deferred BEGIN takes no lock until the first read; COMMIT lets the read lock go.
   await sql`begin`.execute(connection);
