@@ -57,15 +57,16 @@ export function sqliteChangeWatch(sqlite: SqliteDatabase.Database): ChangeWatch 
     }
   };
 
+  const prepare = () => {
+    if (!installed) installed = install();
+  };
+
   return {
-    prepare() {
-      if (!installed) installed = install();
-    },
+    prepare,
     epoch() {
-      if (!installed) {
-        installed = install();
-        if (!installed) return ++epoch;
-      }
+      prepare();
+      // Not set up (inside a transaction, or before migrations): nothing may be trusted, so every answer is new.
+      if (!installed) return ++epoch;
       const version = dataVersion.get() as number;
       if (version !== lastDataVersion) {
         lastDataVersion = version;

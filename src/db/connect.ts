@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { sqliteChangeWatch, type ChangeWatch } from './change-watch.js';
 import { groupCommit, type GroupCommit } from './group-commit.js';
-import { readGroup, type ReadGroup } from './read-group.js';
+import { readGroup, readsAlone, type ReadGroup } from './read-group.js';
 import { postgresDialect, sqliteDialect, type DialectSpec } from './dialect.js';
 import { withNamedStatements } from './pg-named-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -27,8 +27,11 @@ export interface Database {
   readonly groupCommit?: GroupCommit<Tables>;
   /** SQLite only: runs one statement for many parameter lists without a promise per run (db/statement-batch.ts). */
   readonly statementBatch?: StatementBatch;
-  /** SQLite only: runs the hot reads started in one turn of the event loop in one read transaction (db/read-group.ts). */
-  readonly readGroup?: ReadGroup<Tables>;
+  /**
+   * Runs the hot reads: on SQLite, those started in one turn of the event loop share one read transaction; on
+   * PostgreSQL each runs alone (db/read-group.ts). Never from inside a transaction's work.
+   */
+  readonly readGroup: ReadGroup<Tables>;
   /** SQLite only: lets the checkpoint thread hold new write transactions back for a moment (db/write-gate.ts). */
   readonly writeGate?: WriteGate;
   close(): Promise<void>;
@@ -141,5 +144,5 @@ function connectPostgres(url: string, poolSize: number, namedStatements: boolean
   // process. The next query surfaces the failure where it can be handled.
   pool.on('error', () => undefined);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: namedStatements ? withNamedStatements(pool) : pool }) });
-  return { db, dialect: postgresDialect, close: () => db.destroy() };
+  return { db, dialect: postgresDialect, readGroup: readsAlone(db), close: () => db.destroy() };
 }

@@ -1,4 +1,4 @@
-// SQLite only: the hot reads that requests start in the same turn of the event loop run in one read transaction.
+// The hot reads that requests start in the same turn of the event loop run in one read transaction, on SQLite.
 //
 // A statement run outside a transaction takes SQLite's locks and lets them go again on its own: four `fcntl`
 // calls and two `stat`s, which on these virtual machines cost 11-15 µs, more than a primary-key read itself
@@ -19,8 +19,16 @@ import { turnQueue, type Pending } from './turn-queue.js';
 export type ReadWork<DB, T> = (db: Kysely<DB>) => Promise<T>;
 
 export interface ReadGroup<DB> {
-  /** Runs `work` in a read transaction shared with the reads started in the same turn. */
+  /** Runs `work` in a read transaction shared with the reads started in the same turn (or alone: `readsAlone`). */
   run<T>(work: ReadWork<DB, T>): Promise<T>;
+}
+
+/**
+ * PostgreSQL: each read runs on its own, on whichever pooled connection it gets. Its statements cost no file locks,
+ * and a shared transaction would hold one connection for reads that could run side by side.
+ */
+export function readsAlone<DB>(db: Kysely<DB>): ReadGroup<DB> {
+  return { run: (work) => work(db) };
 }
 
 type PendingRead<DB> = Pending<ReadWork<DB, unknown>>;

@@ -25,8 +25,7 @@ export async function keyForAuthentication(database: Database, keyHash: string):
   const watch = database.changeWatch;
   if (!watch) return findKeyByHash(database.db, keyHash);
   // The watch's check is a statement too: with the other reads of this turn, it shares their read transaction.
-  if (database.readGroup) return database.readGroup.run((db) => fromCopyOrDatabase(database, watch, keyHash, db));
-  return fromCopyOrDatabase(database, watch, keyHash, database.db);
+  return database.readGroup.run((db) => fromCopyOrDatabase(database, watch, keyHash, db));
 }
 
 async function fromCopyOrDatabase(

@@ -127,10 +127,7 @@ export async function findCustomerWithLinks(
   value: string,
 ): Promise<CustomerRowWithLinks | undefined> {
   const query = customerWithLinksQueries[database.dialect.name][by];
-  const rows = database.readGroup
-    ? await database.readGroup.run((db) => query(db, organizationId, value))
-    : await query(database.db, organizationId, value);
-  return rows[0];
+  return (await database.readGroup.run((db) => query(db, organizationId, value)))[0];
 }
 
 const activeDevicesQueries = byDialect((dialect) =>
