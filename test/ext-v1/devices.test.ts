@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import pg from 'pg';
 import { describeEachDialect } from '../support/harness.js';
 
 const TYPE_REQUIRED = 'type is required when creating a new device';
@@ -234,6 +235,51 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal(empty.status, 400);
     assert.equal(empty.body.error, 'devices must contain at least one entry');
     assert.deepEqual((await storedDevice(organizationId, 'V-1'))?.metadata, { before: 1 });
+  });
+
+  /** Makes every write of the organization wait, as a slow disk or a long transaction would; returns the release. */
+  async function holdWrites(organizationId: string): Promise<() => Promise<void>> {
+    const gate = h.database.writeGate;
+    if (gate) {
+      await gate.close();
+      return async () => gate.open();
+    }
+    // PostgreSQL: bulk-metadata locks its rows before writing them, so holding those locks holds it.
+    const client = new pg.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select id from devices where organization_id = $1 for update', [organizationId]);
+    return async () => {
+      await client.query('rollback');
+      await client.end();
+    };
+  }
+
+  it('handles two bulk requests at a time: a third waits, unread, until a place is free', async () => {
+    const { apiKey, organizationId } = await h.newOrg();
+    assert.equal((await upsert(apiKey, { identifier: 'Q-1', type: 'meter' })).status, 200);
+    const release = await holdWrites(organizationId);
+    let first, second, third;
+    let thirdAnswered = false;
+    try {
+      first = bulk(apiKey, { devices: { 'Q-1': { n: 1 } } });
+      second = bulk(apiKey, { devices: { 'Q-1': { n: 2 } } });
+      // Its body would be refused at once if it were read; it waits for one of the two first.
+      third = bulk(apiKey, { devices: [] }).finally(() => (thirdAnswered = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(thirdAnswered, false);
+    } finally {
+      await release();
+    }
+    const answers = await Promise.all([first, second, third]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200, 400],
+    );
+    assert.equal(answers[0].body.updated, 1);
+    assert.equal(answers[1].body.updated, 1);
+    assert.deepEqual(answers[2].body, { error: DEVICES_REQUIRED, requestId: answers[2].body.requestId });
+    assert.match(answers[2].body.requestId as string, /^[0-9a-f-]{36}$/);
   });
 
   it('takes bulk bodies above the default 1 MiB limit and answers 413 above 10 MiB', async () => {
