@@ -1,7 +1,8 @@
 // Hot read paths (API-key lookup, the customer record) run the same query shape on every request. Kysely builds and
 // compiles each query anew, which the benchmark's profile showed costing about as much as SQLite running it.
 // `prepared` builds and compiles a query once per database, with placeholder values, and afterwards only swaps in
-// the new values. Only for queries whose arguments are plain values bound as parameters.
+// the new values. Only for queries whose arguments are plain values bound as parameters: strings, or null for a
+// nullable column (compiled with a placeholder string, so it is bound as a parameter like any other value).
 //
 // Templates are kept per dialect adapter rather than per Kysely instance: a transaction is a new instance on every
 // call, but it shares its database's adapter and compiles every query exactly as the database does, so queries run
@@ -10,13 +11,15 @@ import type { CompiledQuery, Compilable, DialectAdapter } from 'kysely';
 import type { Db } from './connect.js';
 import type { StatementBatch } from './statement-batch.js';
 
+type Argument = string | null;
+
 interface Template {
   compiled: CompiledQuery;
   /** For each parameter of the compiled query: the index of the argument that fills it, or -1 for a constant. */
   slots: number[];
 }
 
-export function prepared<R, A extends string[]>(
+export function prepared<R, A extends Argument[]>(
   build: (db: Db, ...args: A) => Compilable<R>,
 ): (db: Db, ...args: A) => Promise<R[]> {
   const templates = new WeakMap<DialectAdapter, Template>();
@@ -31,7 +34,7 @@ export function prepared<R, A extends string[]>(
  * The same query run once per argument list, in order, through SQLite's statement batch (db/statement-batch.ts):
  * each run's first row, without a promise per run. The runs belong to the transaction `db` is part of.
  */
-export function preparedForEach<R, A extends string[]>(
+export function preparedForEach<R, A extends Argument[]>(
   build: (db: Db, ...args: A) => Compilable<R>,
 ): (db: Db, batch: StatementBatch, argumentLists: readonly A[]) => Array<R | undefined> {
   const templates = new WeakMap<DialectAdapter, Template>();
@@ -45,7 +48,7 @@ export function preparedForEach<R, A extends string[]>(
   };
 }
 
-function templateFor<R, A extends string[]>(
+function templateFor<R, A extends Argument[]>(
   templates: WeakMap<DialectAdapter, Template>,
   db: Db,
   build: (db: Db, ...args: A) => Compilable<R>,
@@ -68,7 +71,7 @@ function templateFor<R, A extends string[]>(
   return template;
 }
 
-function bind(template: Template, args: readonly string[]): unknown[] {
+function bind(template: Template, args: readonly Argument[]): unknown[] {
   const { compiled, slots } = template;
   return slots.map((slot, i) => (slot >= 0 ? args[slot] : compiled.parameters[i]));
 }

@@ -1,9 +1,60 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { TicketMessagesTable, TicketsTable } from '../../db/schema.js';
 
-export async function insertTicket(db: Db, row: Insertable<TicketsTable>): Promise<void> {
-  await db.insertInto('tickets').values(row).execute();
+type TicketInsert = Required<Omit<Insertable<TicketsTable>, 'device_id' | 'category_id'>> &
+  Pick<TicketsTable, 'device_id' | 'category_id'>;
+
+// Prepared (db/prepared.ts): building and compiling the insert anew was a sixth of a ticket's CPU in the profile.
+const insertTicketRow = prepared(
+  (
+    db: Db,
+    id: string,
+    organizationId: string,
+    customerId: string,
+    deviceId: string | null,
+    categoryId: string | null,
+    title: string,
+    description: string,
+    priority: string,
+    status: string,
+    channel: string,
+    createdAt: string,
+    updatedAt: string,
+  ) =>
+    db.insertInto('tickets').values({
+      id,
+      organization_id: organizationId,
+      customer_id: customerId,
+      device_id: deviceId,
+      category_id: categoryId,
+      title,
+      description,
+      priority,
+      status,
+      channel,
+      created_at: createdAt,
+      updated_at: updatedAt,
+    }),
+);
+
+export async function insertTicket(db: Db, row: TicketInsert): Promise<void> {
+  await insertTicketRow(
+    db,
+    row.id,
+    row.organization_id,
+    row.customer_id,
+    row.device_id,
+    row.category_id,
+    row.title,
+    row.description,
+    row.priority,
+    row.status,
+    row.channel,
+    row.created_at,
+    row.updated_at,
+  );
 }
 
 export async function insertTicketMessages(db: Db, rows: Insertable<TicketMessagesTable>[]): Promise<void> {
