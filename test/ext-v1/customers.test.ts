@@ -88,6 +88,21 @@ describeEachDialect('ext-v1 customers', (h) => {
     assert.equal(record.address, 'Home');
   });
 
+  it('clears phone and address sent as empty strings on update, whatever was set before', async () => {
+    const { apiKey } = await h.newOrg();
+    const id = (await create(apiKey, { email: 'c@example.com', name: 'Cam', phone: '111', address: 'Home' })).body
+      .telemetronCustomerId as string;
+    // Each update sets a different set of columns: each must bind its own values, nulls included.
+    const cleared = await create(apiKey, { email: 'c@example.com', telemetronCustomerId: id, phone: '', address: '' });
+    assert.deepEqual(cleared.body, { success: true, telemetronCustomerId: id, message: 'Customer updated successfully' });
+    const renamed = await create(apiKey, { email: 'c@example.com', telemetronCustomerId: id, name: 'Cameron' });
+    assert.equal(renamed.status, 200);
+    const record = (await h.extGet(`/customer/getCustomer/${id}`, apiKey)).json();
+    assert.equal(record.name, 'Cameron');
+    assert.equal(record.phone, null);
+    assert.equal(record.address, null);
+  });
+
   it('changes the email on update, and refuses one that another customer holds with its id', async () => {
     const { apiKey } = await h.newOrg();
     const a = (await create(apiKey, { email: 'a@example.com' })).body.telemetronCustomerId as string;
