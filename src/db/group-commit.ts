@@ -20,7 +20,7 @@
 //
 // Each group passes through the write gate, if given one: the checkpoint thread closes it for a moment now and then
 // (db/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
-import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import { turnQueue, type Pending } from './turn-queue.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -37,7 +37,11 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  */
 const DEFAULT_MAX_GROUP_MS = 5;
 const MAX_GROUP_SIZE = 64;
-const SAVEPOINT = 'telemap_request';
+// Sent as they are rather than through Kysely's savepoint(), which builds a new transaction object per call: a
+// savepoint is set and released for every request in a group.
+const SET_SAVEPOINT = CompiledQuery.raw('savepoint telemap_request');
+const UNDO_TO_SAVEPOINT = CompiledQuery.raw('rollback to telemap_request');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release telemap_request');
 
 export interface GroupCommit<DB> {
   /** Runs `work` in a transaction, committed together with the other works started in the same turn. */
@@ -118,10 +122,10 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWor
  * go on: the savepoint could not be set or undone (SQLite had rolled the whole transaction back).
  */
 async function runUnderSavepoint<DB>(trx: ControlledTransaction<DB>, work: Work<DB, unknown>): Promise<Outcome> {
-  const savepoint = await trx.savepoint(SAVEPOINT).execute();
-  const outcome = await settle(() => work(savepoint));
-  if (!outcome.ok) await savepoint.rollbackToSavepoint(SAVEPOINT).execute();
-  await savepoint.releaseSavepoint(SAVEPOINT).execute();
+  await trx.executeQuery(SET_SAVEPOINT);
+  const outcome = await settle(() => work(trx));
+  if (!outcome.ok) await trx.executeQuery(UNDO_TO_SAVEPOINT);
+  await trx.executeQuery(RELEASE_SAVEPOINT);
   return outcome;
 }
 
