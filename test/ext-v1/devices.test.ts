@@ -237,33 +237,57 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.deepEqual((await storedDevice(organizationId, 'V-1'))?.metadata, { before: 1 });
   });
 
-  /** Makes every write of the organization wait, as a slow disk or a long transaction would; returns the release. */
-  async function holdWrites(organizationId: string): Promise<() => Promise<void>> {
+  /**
+   * Makes every write of the organization wait, as a slow disk or a long transaction would. Returns the release,
+   * and a wait until `count` writes are held (the requests got past the concurrency limit and reached the database).
+   */
+  async function holdWrites(
+    organizationId: string,
+  ): Promise<{ release: () => Promise<void>; untilHeld: (count: number) => Promise<void> }> {
     const gate = h.database.writeGate;
     if (gate) {
       await gate.close();
-      return async () => gate.open();
+      // On SQLite a request with a cached key reaches the gate within a turn or two of being sent.
+      return { release: async () => gate.open(), untilHeld: () => new Promise((resolve) => setTimeout(resolve, 50)) };
     }
     // PostgreSQL: bulk-metadata locks its rows before writing them, so holding those locks holds it.
     const client = new pg.Client({ connectionString: h.databaseUrl });
     await client.connect();
     await client.query('begin');
     await client.query('select id from devices where organization_id = $1 for update', [organizationId]);
-    return async () => {
-      await client.query('rollback');
-      await client.end();
+    const held = async () => {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      return rows[0]!.n;
+    };
+    return {
+      release: async () => {
+        await client.query('rollback');
+        await client.end();
+      },
+      untilHeld: async (count) => {
+        for (const started = Date.now(); (await held()) < count; ) {
+          if (Date.now() - started > 5000) throw new Error(`${count} writes were never held`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      },
     };
   }
 
   it('handles two bulk requests at a time: a third waits, unread, until a place is free', async () => {
     const { apiKey, organizationId } = await h.newOrg();
     assert.equal((await upsert(apiKey, { identifier: 'Q-1', type: 'meter' })).status, 200);
-    const release = await holdWrites(organizationId);
+    const { release, untilHeld } = await holdWrites(organizationId);
     let first, second, third;
     let thirdAnswered = false;
     try {
       first = bulk(apiKey, { devices: { 'Q-1': { n: 1 } } });
       second = bulk(apiKey, { devices: { 'Q-1': { n: 2 } } });
+      // Requests reach the limit in the order their keys are checked, which on PostgreSQL (a query each) need not be
+      // the order they were sent in: the third is sent once the first two hold their places.
+      await untilHeld(2);
       // Its body would be refused at once if it were read; it waits for one of the two first.
       third = bulk(apiKey, { devices: [] }).finally(() => (thirdAnswered = true));
       await new Promise((resolve) => setTimeout(resolve, 300));
