@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { normalizeEmail } from './email.js';
 import {
   findCustomerByEmail,
+  findCustomerIdByEmail,
   findCustomerWithLinks,
   insertCustomer,
   insertCustomerIfAbsent,
@@ -102,8 +103,8 @@ export async function ensureCustomer(
 ): Promise<{ customerId: string; wasCreated: boolean }> {
   const normalized = normalizeEmail(email);
   // Most calls name a customer that exists: one read, and no write attempt that would take the write lock.
-  const found = await findCustomerByEmail(db, organizationId, normalized);
-  if (found) return { customerId: found.id, wasCreated: false };
+  const found = await findCustomerIdByEmail(db, organizationId, normalized);
+  if (found) return { customerId: found, wasCreated: false };
   const id = newId();
   const created = await insertCustomerIfAbsent(db, {
     id,
@@ -118,9 +119,9 @@ export async function ensureCustomer(
   });
   if (created) return { customerId: id, wasCreated: true };
   // Created by a concurrent request since the read above: the insert did nothing, and the row is there now.
-  const existing = await findCustomerByEmail(db, organizationId, normalized);
+  const existing = await findCustomerIdByEmail(db, organizationId, normalized);
   if (!existing) throw new Error('customer vanished between conflict and read');
-  return { customerId: existing.id, wasCreated: false };
+  return { customerId: existing, wasCreated: false };
 }
 
 export async function getCustomerRecord(
