@@ -7,6 +7,7 @@ import type { DialectSpec } from './dialect.js';
 import * as initial from './migrations/0001_initial.js';
 import * as dashboardUsers from './migrations/0002_dashboard_users.js';
 import * as assignmentPosition from './migrations/0003_assignment_position.js';
+import * as currentDevicesIndex from './migrations/0004_current_devices_index.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -15,6 +16,7 @@ const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0001_initial', initial],
   ['0002_dashboard_users', dashboardUsers],
   ['0003_assignment_position', assignmentPosition],
+  ['0004_current_devices_index', currentDevicesIndex],
 ];
 
 class CompiledMigrations implements MigrationProvider {
