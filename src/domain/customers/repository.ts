@@ -53,7 +53,7 @@ export async function findCustomerIdByEmail(db: Db, organizationId: string, emai
   return (await customerIdByEmail(db, organizationId, email))[0]?.id;
 }
 
-/** The columns an update may set, in the order their values are bound; every value a string or null. */
+/** The columns an update may set: each holds a string, or null, which is all a prepared query binds. */
 type UpdatableColumn = Exclude<keyof CustomerUpdate, 'id' | 'organization_id' | 'created_at'>;
 
 /**
