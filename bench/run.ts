@@ -443,7 +443,13 @@ async function main(): Promise<void> {
       }
       const measured = median(measuredRuns);
       const floor = median(floorRuns);
-      const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      // The median: of an even number of rounds, the mean of the two middle ones (with two rounds, the upper one
+      // alone had reported +7% for rounds of +7% and −15%).
+      const middle = (values: number[]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const half = Math.floor(sorted.length / 2);
+        return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+      };
       const rss = rssMb(server.pid!).rss;
       const row: Row = {
         scenario: scenario.name,
