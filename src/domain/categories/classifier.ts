@@ -67,6 +67,8 @@ function compareNames(a: ClassifiableCategory, b: ClassifiableCategory): number 
  * category's name or keyword occurs in them.
  */
 export function classify<C extends ClassifiableCategory>(texts: readonly string[], categories: readonly C[]): C | undefined {
+  // An organization without categories is common (they are optional): no need to split the texts into words.
+  if (categories.length === 0) return undefined;
   // An empty string between texts, which no word equals, keeps a phrase from spanning the end of one text and
   // the start of the next.
   const tokens = texts.flatMap((text) => ['', ...words(text)]);
