@@ -443,13 +443,6 @@ async function main(): Promise<void> {
       }
       const measured = median(measuredRuns);
       const floor = median(floorRuns);
-      // The median: of an even number of rounds, the mean of the two middle ones (with two rounds, the upper one
-      // alone had reported +7% for rounds of +7% and −15%).
-      const middle = (values: number[]) => {
-        const sorted = [...values].sort((a, b) => a - b);
-        const half = Math.floor(sorted.length / 2);
-        return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-      };
       const rss = rssMb(server.pid!).rss;
       const row: Row = {
         scenario: scenario.name,
@@ -597,11 +590,21 @@ function countedRow(
   };
 }
 
+/**
+ * The median of numbers (the rounds' changes, CPU per request): of an even count, the mean of the two middle ones.
+ * With two rounds, taking the upper one had reported +7% for rounds of +7% and −15%.
+ */
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+}
+
 /** The run with the median throughput (its latencies with it), and the sums of failures over all runs. */
 function median(runs: LoadResult[]): LoadResult {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const middle = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...middle, non2xx: runs.reduce((n, r) => n + r.non2xx, 0), errors: runs.reduce((n, r) => n + r.errors, 0) };
+  const middleRun = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...middleRun, non2xx: runs.reduce((n, r) => n + r.non2xx, 0), errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
 function printTable(rows: Row[]): void {

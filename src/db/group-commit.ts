@@ -14,9 +14,9 @@
 // committed; the works it had not started yet run in the next group.
 //
 // Requests join a group for as long as it has not started (db/turn-queue.ts): one request alone waits for nothing,
-// and while one group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement synchronously, so a
-// group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on the connection in
-// between: reads wait for Kysely's connection lock like any query behind a transaction.
+// and while one group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement
+// synchronously, so a group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on
+// the connection in between: reads wait for Kysely's connection lock like any query behind a transaction.
 //
 // Each group passes through the write gate, if given one: the checkpoint thread closes it for a moment now and then
 // (db/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
