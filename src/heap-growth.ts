@@ -11,7 +11,7 @@
 // full collection on; a child process started with --trace-gc-verbose shows the factor (test/heap-growth.test.ts).
 import { setFlagsFromString } from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 const GROWING_PERCENT_FLAG = /^--heap[-_]growing[-_]percent(=|$)/;
 

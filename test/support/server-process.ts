@@ -28,11 +28,11 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `src/main.ts` and resolves once it listens: on its "Server listening" log line, or, when its LOG_LEVEL
- * hides that line, once GET /healthz answers on the port chosen here.
+ * hides that line, once GET /healthz answers on the port chosen here. `nodeArgs` go to node before the script.
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN_ENTRY], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: port },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
