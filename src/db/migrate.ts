@@ -40,6 +40,16 @@ export async function migrateToLatest(database: Database): Promise<void> {
   }
 }
 
+/**
+ * Applies the migrations up to and including `name`, and no later ones: the database as the release that ended
+ * with `name` left it. For tests of an upgrade over existing rows; the server always migrates to the latest.
+ */
+export async function migrateUpTo(database: Database, name: string): Promise<void> {
+  if (!migrations.some(([known]) => known === name)) throw new Error(`no migration named ${name}`);
+  const { error } = await migratorFor(database).migrateTo(name);
+  if (error) throw error;
+}
+
 /** True when every known migration has been applied; used by the readiness probe. */
 export async function isMigrated(database: Database): Promise<boolean> {
   const applied = await migratorFor(database).getMigrations();

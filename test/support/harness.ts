@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import type { DialectName } from '../../src/db/dialect.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { migrateToLatest, migrateUpTo } from '../../src/db/migrate.js';
 import type { DomainContext } from '../../src/domain/context.js';
 import { createOrganizationWithKey } from '../../src/domain/orgs/service.js';
 import { MovableClock } from './clock.js';
@@ -44,6 +44,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** PostgreSQL connections of the app's pool (default 10); 1 lets a test see the session the app used. */
   poolSize?: number;
+  /**
+   * Upgrade tests: the database is first migrated only up to `migration` (as the release that ended with it left
+   * it), `populate` writes rows in that shape, and then the migrations the server would apply at start run over
+   * them, before the app is built.
+   */
+  upgradeFrom?: { migration: string; populate(database: Database): Promise<void> };
 }
 
 /** A scratch database of either dialect: its target for the app or a child process, and how to remove it. */
@@ -94,6 +100,10 @@ function lazyHarness(dialect: DialectName, options: HarnessOptions) {
       const config = loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent', ...options.env });
       // The configuration's target, as the server connects: the environment given to the harness applies.
       const database = connectDatabase(config.database, { poolSize: options.poolSize });
+      if (options.upgradeFrom) {
+        await migrateUpTo(database, options.upgradeFrom.migration);
+        await options.upgradeFrom.populate(database);
+      }
       await migrateToLatest(database);
       const clock = new MovableClock();
       const ctx: DomainContext = { database, clock };
