@@ -40,6 +40,7 @@ import type { LoadResult, LoadScenario, Requests } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
+import { medianRun, middle } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -441,8 +442,8 @@ async function main(): Promise<void> {
         process.stdout.write('floor, ');
         floorRuns.push(load(floorBase, floorHeaders, duration));
       }
-      const measured = median(measuredRuns);
-      const floor = median(floorRuns);
+      const measured = medianRun(measuredRuns);
+      const floor = medianRun(floorRuns);
       const rss = rssMb(server.pid!).rss;
       const row: Row = {
         scenario: scenario.name,
@@ -463,7 +464,7 @@ async function main(): Promise<void> {
         serverRssMb: rss,
       };
       if (comparedRuns.length > 0) {
-        const other = median(comparedRuns);
+        const other = medianRun(comparedRuns);
         row.compare = {
           seed: compareSeed!,
           requestsPerSecond: Math.round(other.requestsPerSecond),
@@ -588,23 +589,6 @@ function countedRow(
     floorInstructionsPerRequest: floorCount,
     instructionRatio: Math.round((floorCount / telemapCount) * 100) / 100,
   };
-}
-
-/**
- * The median of numbers (the rounds' changes, CPU per request): of an even count, the mean of the two middle ones.
- * With two rounds, taking the upper one had reported +7% for rounds of +7% and −15%.
- */
-function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-}
-
-/** The run with the median throughput (its latencies with it), and the sums of failures over all runs. */
-function median(runs: LoadResult[]): LoadResult {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const middleRun = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...middleRun, non2xx: runs.reduce((n, r) => n + r.non2xx, 0), errors: runs.reduce((n, r) => n + r.errors, 0) };
 }
 
 function printTable(rows: Row[]): void {
