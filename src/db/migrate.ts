@@ -12,12 +12,14 @@ import * as currentDevicesIndex from './migrations/0004_current_devices_index.js
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
 /** In order; names are stored in the database, so never rename or reorder one that has shipped. */
-const migrations: ReadonlyArray<readonly [string, DialectMigration]> = [
+const migrations = [
   ['0001_initial', initial],
   ['0002_dashboard_users', dashboardUsers],
   ['0003_assignment_position', assignmentPosition],
   ['0004_current_devices_index', currentDevicesIndex],
-];
+] as const satisfies ReadonlyArray<readonly [string, DialectMigration]>;
+
+export type MigrationName = (typeof migrations)[number][0];
 
 class CompiledMigrations implements MigrationProvider {
   constructor(private readonly dialect: DialectSpec) {}
@@ -44,8 +46,7 @@ export async function migrateToLatest(database: Database): Promise<void> {
  * Applies the migrations up to and including `name`, and no later ones: the database as the release that ended
  * with `name` left it. For tests of an upgrade over existing rows; the server always migrates to the latest.
  */
-export async function migrateUpTo(database: Database, name: string): Promise<void> {
-  if (!migrations.some(([known]) => known === name)) throw new Error(`no migration named ${name}`);
+export async function migrateUpTo(database: Database, name: MigrationName): Promise<void> {
   const { error } = await migratorFor(database).migrateTo(name);
   if (error) throw error;
 }

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import type { DialectName } from '../../src/db/dialect.js';
-import { migrateToLatest, migrateUpTo } from '../../src/db/migrate.js';
+import { migrateToLatest, migrateUpTo, type MigrationName } from '../../src/db/migrate.js';
 import type { DomainContext } from '../../src/domain/context.js';
 import { createOrganizationWithKey } from '../../src/domain/orgs/service.js';
 import { MovableClock } from './clock.js';
@@ -49,7 +49,7 @@ export interface HarnessOptions {
    * it), `populate` writes rows in that shape, and then the migrations the server would apply at start run over
    * them, before the app is built.
    */
-  upgradeFrom?: { migration: string; populate(database: Database): Promise<void> };
+  upgradeFrom?: { migration: MigrationName; populate(database: Database): Promise<void> };
 }
 
 /** A scratch database of either dialect: its target for the app or a child process, and how to remove it. */
