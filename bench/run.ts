@@ -40,7 +40,7 @@ import type { LoadResult, LoadScenario, Requests } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
-import { medianRun, middle } from './stats.js';
+import { median, medianRun } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -460,7 +460,7 @@ async function main(): Promise<void> {
         floorP50: floor.p50,
         floorP99: floor.p99,
         ratio: Math.round((measured.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
-        serverCpuMicrosPerRequest: Math.round(middle(cpuPerRequest)),
+        serverCpuMicrosPerRequest: Math.round(median(cpuPerRequest)),
         serverRssMb: rss,
       };
       if (comparedRuns.length > 0) {
@@ -471,8 +471,8 @@ async function main(): Promise<void> {
           p50: other.p50,
           p99: other.p99,
           ratio: Math.round((other.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
-          serverCpuMicrosPerRequest: Math.round(middle(comparedCpuPerRequest)),
-          change: Math.round(middle(comparedChanges) * 100) / 100,
+          serverCpuMicrosPerRequest: Math.round(median(comparedCpuPerRequest)),
+          change: Math.round(median(comparedChanges) * 100) / 100,
           changes: comparedChanges.map((c) => Math.round(c * 100) / 100),
         };
       }

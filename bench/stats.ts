@@ -6,7 +6,7 @@ import type { LoadResult } from './load.js';
  * The median of numbers (the rounds' changes, CPU per request): of an even count, the mean of the two middle ones.
  * With two rounds, taking the upper one had reported +7% for rounds of +7% and −15%.
  */
-export function middle(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('the median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const half = Math.floor(sorted.length / 2);

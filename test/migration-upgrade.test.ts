@@ -13,7 +13,10 @@ import { newId } from '../src/domain/ids.js';
 import { createOrganizationWithKey } from '../src/domain/orgs/service.js';
 import { describeEachDialect } from './support/harness.js';
 
-/** The tables as they were at migration 0002: links had no position. */
+/**
+ * The tables as they were at migration 0002: links had no position. Customers and devices are typed as they are
+ * today, since no migration after 0002 changed them; one that does must spell out their 0002 shape here.
+ */
 interface Release0002Tables {
   customers: CustomersTable;
   devices: DevicesTable;
