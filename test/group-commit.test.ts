@@ -149,8 +149,10 @@ describe('group commit [sqlite]', () => {
     const second = gated.run(add('held-2'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(begun(), 0, 'no transaction began while the gate was closed');
+    assert.equal(gate.waiting, 1, 'the two works wait at the gate as one group');
     gate.open();
     assert.deepEqual(await Promise.all([first, second]), ['held-1', 'held-2']);
+    assert.equal(gate.waiting, 0);
     assert.equal(begun(), 1);
     assert.deepEqual(await notes(), ['held-1', 'held-2']);
   });

@@ -6,6 +6,8 @@
 
 export class WriteGate {
   #writers = 0;
+  /** Callers of `enter` held while the gate is closed. */
+  #waiting = 0;
   /** Set while the gate is closed: resolves when it opens again. */
   #opened: Promise<void> | undefined;
   #open: (() => void) | undefined;
@@ -14,8 +16,20 @@ export class WriteGate {
 
   /** Waits while the gate is closed, then counts the caller as a writer until it calls `leave`. */
   async enter(): Promise<void> {
-    while (this.#opened) await this.#opened;
+    if (this.#opened) {
+      this.#waiting++;
+      try {
+        while (this.#opened) await this.#opened;
+      } finally {
+        this.#waiting--;
+      }
+    }
     this.#writers++;
+  }
+
+  /** How many writers wait at the closed gate: what a test holding writes back waits for, instead of a guess of time. */
+  get waiting(): number {
+    return this.#waiting;
   }
 
   leave(): void {

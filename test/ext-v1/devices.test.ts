@@ -241,14 +241,24 @@ describeEachDialect('ext-v1 devices', (h) => {
    * Makes every write of the organization wait, as a slow disk or a long transaction would. Returns the release,
    * and a wait until `count` writes are held (the requests got past the concurrency limit and reached the database).
    */
+  /** Polls `condition` every 10 ms; fails after 5 s. */
+  async function until(condition: () => boolean | Promise<boolean>, failure: string): Promise<void> {
+    for (const started = Date.now(); !(await condition()); ) {
+      if (Date.now() - started > 5000) throw new Error(failure);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async function holdWrites(
     organizationId: string,
   ): Promise<{ release: () => Promise<void>; untilHeld: (count: number) => Promise<void> }> {
     const gate = h.database.writeGate;
     if (gate) {
       await gate.close();
-      // On SQLite a request with a cached key reaches the gate within a turn or two of being sent.
-      return { release: async () => gate.open(), untilHeld: () => new Promise((resolve) => setTimeout(resolve, 50)) };
+      return {
+        release: async () => gate.open(),
+        untilHeld: (count) => until(() => gate.waiting >= count, `${count} writes were never held`),
+      };
     }
     // PostgreSQL: bulk-metadata locks its rows before writing them, so holding those locks holds it.
     const client = new pg.Client({ connectionString: h.databaseUrl });
@@ -267,12 +277,7 @@ describeEachDialect('ext-v1 devices', (h) => {
         await client.query('rollback');
         await client.end();
       },
-      untilHeld: async (count) => {
-        for (const started = Date.now(); (await held()) < count; ) {
-          if (Date.now() - started > 5000) throw new Error(`${count} writes were never held`);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      },
+      untilHeld: (count) => until(async () => (await held()) >= count, `${count} writes were never held`),
     };
   }
 
