@@ -237,10 +237,6 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.deepEqual((await storedDevice(organizationId, 'V-1'))?.metadata, { before: 1 });
   });
 
-  /**
-   * Makes every write of the organization wait, as a slow disk or a long transaction would. Returns the release,
-   * and a wait until `count` writes are held (the requests got past the concurrency limit and reached the database).
-   */
   /** Polls `condition` every 10 ms; fails after 5 s. */
   async function until(condition: () => boolean | Promise<boolean>, failure: string): Promise<void> {
     for (const started = Date.now(); !(await condition()); ) {
@@ -249,6 +245,10 @@ describeEachDialect('ext-v1 devices', (h) => {
     }
   }
 
+  /**
+   * Makes every write of the organization wait, as a slow disk or a long transaction would. Returns the release,
+   * and a wait until `count` writes are held (the requests got past the concurrency limit and reached the database).
+   */
   async function holdWrites(
     organizationId: string,
   ): Promise<{ release: () => Promise<void>; untilHeld: (count: number) => Promise<void> }> {
