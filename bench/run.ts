@@ -398,10 +398,13 @@ async function main(): Promise<void> {
           }),
         pid: compared.process.pid!,
       };
-      process.stdout.write(`${scenario.name}: warm-up, `);
-      if (warmup > 0) load(base, apiHeaders, warmup);
-      if (warmup > 0) comparedLoad?.load(warmup);
-      if (warmup > 0) load(floorBase, floorHeaders, warmup);
+      process.stdout.write(`${scenario.name}: `);
+      if (warmup > 0) {
+        process.stdout.write('warm-up, ');
+        load(base, apiHeaders, warmup);
+        comparedLoad?.load(warmup);
+        load(floorBase, floorHeaders, warmup);
+      }
       const timed = (pid: number, run: () => LoadResult) => {
         const cpuBefore = cpuSeconds(pid);
         const result = run();
