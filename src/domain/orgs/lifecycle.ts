@@ -124,7 +124,8 @@ export async function purgeOrganization(ctx: DomainContext, organizationId: stri
  * Purges the organizations deleted more than `retentionDays` ago, with all their rows (ON DELETE CASCADE; SQLite
  * runs with foreign_keys = ON). It is one `DELETE … WHERE deleted_at < cutoff`: idempotent, and safe when several
  * server processes run it at the same time on one PostgreSQL database: each row is deleted by exactly one of
- * them, the others find nothing left to delete. Returns how many organizations this call removed.
+ * them, the others find nothing left to delete (test/reliability/multi-instance.test.ts starts two processes
+ * together, each purging as it starts). Returns how many organizations this call removed.
  */
 export async function purgeExpiredOrganizations(ctx: DomainContext, retentionDays: number): Promise<number> {
   return deleteOrganizationsDeletedBefore(ctx.database.db, retentionCutoff(ctx, retentionDays));
