@@ -8,6 +8,7 @@ import * as initial from './migrations/0001_initial.js';
 import * as dashboardUsers from './migrations/0002_dashboard_users.js';
 import * as assignmentPosition from './migrations/0003_assignment_position.js';
 import * as currentDevicesIndex from './migrations/0004_current_devices_index.js';
+import * as devicesFillfactor from './migrations/0005_devices_fillfactor.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -17,6 +18,7 @@ const migrations = [
   ['0002_dashboard_users', dashboardUsers],
   ['0003_assignment_position', assignmentPosition],
   ['0004_current_devices_index', currentDevicesIndex],
+  ['0005_devices_fillfactor', devicesFillfactor],
 ] as const satisfies ReadonlyArray<readonly [string, DialectMigration]>;
 
 export type MigrationName = (typeof migrations)[number][0];
