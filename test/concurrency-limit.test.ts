@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { concurrencyLimit } from '../src/http/concurrency-limit.js';
+import { until as polledUntil } from './support/until.js';
 
 // The mechanism on a bare Fastify route whose handler waits until the test lets it finish, over a real port so
 // that clients can go away mid-request. What it does to bulk-metadata's answers is in test/ext-v1/.
@@ -51,10 +52,7 @@ describe('concurrencyLimit', () => {
     return { answer, abort: () => abort() };
   }
 
-  const until = async (condition: () => boolean) => {
-    for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(condition(), 'condition not reached within 2 s');
-  };
+  const until = (condition: () => boolean) => polledUntil(condition, 'condition not reached within 2 s', 2000);
   const finishOne = () => finishers.shift()!();
   /** Two requests run at once and are answered: no place was lost. */
   const bothPlacesAreFree = async () => {

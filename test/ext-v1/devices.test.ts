@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import pg from 'pg';
 import { describeEachDialect } from '../support/harness.js';
+import { until } from '../support/until.js';
 
 const TYPE_REQUIRED = 'type is required when creating a new device';
 const DEVICES_REQUIRED = 'devices is required and must be an object mapping identifiers to metadata';
@@ -236,14 +237,6 @@ describeEachDialect('ext-v1 devices', (h) => {
     assert.equal(empty.body.error, 'devices must contain at least one entry');
     assert.deepEqual((await storedDevice(organizationId, 'V-1'))?.metadata, { before: 1 });
   });
-
-  /** Polls `condition` every 10 ms; fails after 5 s. */
-  async function until(condition: () => boolean | Promise<boolean>, failure: string): Promise<void> {
-    for (const started = Date.now(); !(await condition()); ) {
-      if (Date.now() - started > 5000) throw new Error(failure);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
 
   /**
    * Makes every write of the organization wait, as a slow disk or a long transaction would. Returns the release,
