@@ -148,10 +148,7 @@ describe('multi-instance [postgres]', { skip: postgresSkip ?? false }, () => {
       const remaining = await db.db.selectFrom('organizations').select('id').orderBy('id').execute();
       assert.deepEqual(remaining.map((row) => row.id), [...kept].sort());
       for (const table of TABLES_OF_AN_ORGANIZATION) {
-        const rows = await db.db
-          .selectFrom(table)
-          .select('organization_id')
-          .execute();
+        const rows = await db.db.selectFrom(table).select('organization_id').execute();
         const owners = new Set(rows.map((row) => row.organization_id));
         assert.deepEqual([...owners].sort(), [...kept].sort(), table);
       }
