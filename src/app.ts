@@ -9,7 +9,7 @@ import { registerHealthRoutes } from './api/health.js';
 import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations-v2/plugin.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
-import { integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
+import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { AccessLog } from './http/access-log.js';
@@ -50,8 +50,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(v1Plugin, {
     prefix: V1_PREFIX,
     ctx,
-    // A Bearer integration token first; else a dashboard session cookie.
-    authenticators: [integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
+    // An organization API key (recognized by its prefix), a Bearer integration token, else a session cookie.
+    authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
   });
   await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
   await registerApiReference(app);

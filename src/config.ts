@@ -36,6 +36,33 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Dashboard cookies carry `Secure` (TELEMAP_SECURE_COOKIES, default: true when publicUrl is https). */
   readonly secureCookies: boolean;
+  /** Port of the embedded MQTT broker (TELEMAP_MQTT_PORT); null: no embedded broker. */
+  readonly mqttPort: number | null;
+  /** An external MQTT broker to subscribe to (TELEMAP_MQTT_URL); null: none. */
+  readonly mqttUrl: string | null;
+  /** The shared-subscription group on the external broker (TELEMAP_MQTT_SHARE_GROUP, default `telemap`). */
+  readonly mqttShareGroup: string;
+  /** Days readings are kept (TELEMAP_TELEMETRY_RETENTION_DAYS, default 90). */
+  readonly telemetryRetentionDays: number;
+  /** An OpenAI-compatible model that rewrites diagnoses (TELEMAP_LLM_*); null: the rules' text is kept. */
+  readonly llm: LlmConfig | null;
+  /** Outgoing mail (TELEMAP_SMTP_URL and TELEMAP_MAIL_FROM); null: no e-mail is sent. */
+  readonly mail: MailConfig | null;
+  /** Webhooks may reach loopback and private addresses (TELEMAP_WEBHOOK_ALLOW_PRIVATE, default false). */
+  readonly webhookAllowPrivate: boolean;
+}
+
+export interface LlmConfig {
+  /** Base URL of the API, without `/chat/completions`. */
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly apiKey: string | null;
+}
+
+export interface MailConfig {
+  /** `smtp://user:pass@host:port` or `smtps://…`. */
+  readonly smtpUrl: string;
+  readonly from: string;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/telemap.db';
@@ -93,6 +120,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems,
   );
 
+  const mqttPort = parseOptionalPort('TELEMAP_MQTT_PORT', env.TELEMAP_MQTT_PORT, problems);
+  const mqttUrl = parseOptionalUrl('TELEMAP_MQTT_URL', env.TELEMAP_MQTT_URL, ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems);
+  const mqttShareGroup = env.TELEMAP_MQTT_SHARE_GROUP?.trim() || 'telemap';
+  if (!/^[A-Za-z0-9_.-]+$/.test(mqttShareGroup)) {
+    problems.push(`TELEMAP_MQTT_SHARE_GROUP may hold only letters, digits, '_', '.' and '-' (got "${mqttShareGroup}")`);
+  }
+  const telemetryRetentionDays = parsePositiveInteger(
+    'TELEMAP_TELEMETRY_RETENTION_DAYS',
+    env.TELEMAP_TELEMETRY_RETENTION_DAYS,
+    90,
+    problems,
+  );
+  const llm = parseLlm(env, problems);
+  const mail = parseMail(env, problems);
+  const webhookAllowPrivate = parseBoolean('TELEMAP_WEBHOOK_ALLOW_PRIVATE', env.TELEMAP_WEBHOOK_ALLOW_PRIVATE, false, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -106,7 +149,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     orgPurgeIntervalMinutes,
     publicUrl,
     secureCookies,
+    mqttPort,
+    mqttUrl,
+    mqttShareGroup,
+    telemetryRetentionDays,
+    llm: llm && Object.freeze(llm),
+    mail: mail && Object.freeze(mail),
+    webhookAllowPrivate,
   });
+}
+
+function parseOptionalPort(name: string, raw: string | undefined, problems: string[]): number | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port > 65535) {
+    problems.push(`${name} must be an integer from 0 to 65535 (got "${raw}")`);
+    return null;
+  }
+  return port;
+}
+
+function parseOptionalUrl(name: string, raw: string | undefined, protocols: readonly string[], problems: string[]): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (!protocols.includes(url.protocol)) throw new Error('protocol');
+    return value;
+  } catch {
+    problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(', ')} (got "${value}")`);
+    return null;
+  }
+}
+
+function parseLlm(env: NodeJS.ProcessEnv, problems: string[]): LlmConfig | null {
+  const baseUrl = parseOptionalUrl('TELEMAP_LLM_BASE_URL', env.TELEMAP_LLM_BASE_URL, ['http:', 'https:'], problems);
+  const model = env.TELEMAP_LLM_MODEL?.trim() || null;
+  if (!baseUrl) return null;
+  if (!model) {
+    problems.push('TELEMAP_LLM_MODEL must name the model when TELEMAP_LLM_BASE_URL is set');
+    return null;
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), model, apiKey: env.TELEMAP_LLM_API_KEY?.trim() || null };
+}
+
+function parseMail(env: NodeJS.ProcessEnv, problems: string[]): MailConfig | null {
+  const smtpUrl = parseOptionalUrl('TELEMAP_SMTP_URL', env.TELEMAP_SMTP_URL, ['smtp:', 'smtps:'], problems);
+  const from = env.TELEMAP_MAIL_FROM?.trim() || null;
+  if (!smtpUrl) return null;
+  if (!from) {
+    problems.push('TELEMAP_MAIL_FROM must be set (e.g. "Acme Support <support@acme.example>") when TELEMAP_SMTP_URL is');
+    return null;
+  }
+  return { smtpUrl, from };
 }
 
 function parsePublicUrl(raw: string | undefined, problems: string[]): string | null {

@@ -9,6 +9,9 @@ import * as dashboardUsers from './migrations/0002_dashboard_users.js';
 import * as assignmentPosition from './migrations/0003_assignment_position.js';
 import * as currentDevicesIndex from './migrations/0004_current_devices_index.js';
 import * as devicesFillfactor from './migrations/0005_devices_fillfactor.js';
+import * as telemetry from './migrations/0006_telemetry.js';
+import * as rulesAlerts from './migrations/0007_rules_alerts.js';
+import * as outboxWebhooks from './migrations/0008_outbox_webhooks.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -19,6 +22,9 @@ const migrations = [
   ['0003_assignment_position', assignmentPosition],
   ['0004_current_devices_index', currentDevicesIndex],
   ['0005_devices_fillfactor', devicesFillfactor],
+  ['0006_telemetry', telemetry],
+  ['0007_rules_alerts', rulesAlerts],
+  ['0008_outbox_webhooks', outboxWebhooks],
 ] as const satisfies ReadonlyArray<readonly [string, DialectMigration]>;
 
 export type MigrationName = (typeof migrations)[number][0];

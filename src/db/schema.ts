@@ -1,7 +1,7 @@
 // Table types as the application sees them. Timestamps are ISO 8601 UTC strings on both dialects
 // (PostgreSQL's timestamptz is parsed back to that form in connect.ts); JSON columns hold serialized text
 // on both, because PostgreSQL's jsonb rejects the NUL escapes that clients are allowed to send.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface OrganizationsTable {
   id: string;
@@ -54,6 +54,45 @@ export interface DevicesTable {
   metadata: string;
   created_at: string;
   updated_at: string;
+  /** When the device last reported a reading (receive time); null until it has. */
+  last_seen_at: string | null;
+  /** Readings of this device refused or dropped (MQTT payloads that failed validation, refused batches). */
+  ingest_error_count: Generated<number>;
+  last_ingest_error: string | null;
+  last_ingest_error_at: string | null;
+}
+
+export interface DeviceTokensTable {
+  /** At most one live token per device: a new one replaces the row, revoking deletes it. */
+  device_id: string;
+  organization_id: string;
+  token_hash: string;
+  created_at: string;
+}
+
+/** Reading value kinds, as stored: a number, a boolean (num 0 or 1), a string (txt). */
+export const READING_KIND = { number: 0, boolean: 1, string: 2 } as const;
+export type ReadingKind = (typeof READING_KIND)[keyof typeof READING_KIND];
+
+/** One key of one device, with its latest reading (the latest-value table). */
+export interface TelemetrySeriesTable {
+  id: Generated<number>;
+  organization_id: string;
+  device_id: string;
+  key: string;
+  latest_ts: number;
+  latest_kind: ReadingKind;
+  latest_num: number | null;
+  latest_txt: string | null;
+}
+
+export interface ReadingsTable {
+  series_id: number;
+  /** Unix time in milliseconds. */
+  ts: number;
+  kind: ReadingKind;
+  num: number | null;
+  txt: string | null;
 }
 
 export interface AssignmentsTable {
@@ -97,6 +136,8 @@ export interface TicketsTable {
   channel: string;
   created_at: string;
   updated_at: string;
+  /** The alert a proactive ticket was opened for; null for every other ticket. */
+  alert_id: string | null;
 }
 
 export interface TicketMessagesTable {
@@ -129,6 +170,73 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** Booleans are stored as 0/1 integers on both dialects, so that every caller reads the same values. */
+export type StoredBoolean = 0 | 1;
+
+export interface RulesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  device_type: string | null;
+  severity: string;
+  /** JSON of the condition (kind and its fields). */
+  condition: string;
+  /** JSON of the clear condition of a threshold rule, or null. */
+  clear: string | null;
+  create_ticket: StoredBoolean;
+  ticket_priority: string;
+  notify_owners: StoredBoolean;
+  enabled: StoredBoolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleStatesTable {
+  rule_id: string;
+  device_id: string;
+  organization_id: string;
+  /** JSON: since when the condition holds, consecutive counts, running statistics. */
+  state: string;
+  /** Unix ms at which a time-based condition becomes true if nothing else arrives; null when none is pending. */
+  due_at: number | null;
+  updated_at: string;
+}
+
+export interface AlertsTable {
+  id: string;
+  organization_id: string;
+  rule_id: string;
+  rule_name: string;
+  kind: string;
+  device_id: string;
+  severity: string;
+  status: 'open' | 'cleared';
+  opened_at: string;
+  last_triggered_at: string;
+  trigger_count: number;
+  acknowledged_at: string | null;
+  cleared_at: string | null;
+  /** JSON {key, value, ts} of the reading that opened it, or null. */
+  reading: string | null;
+  /** JSON [{customerId, email, name}]: the owners when it opened. */
+  owners: string;
+  ticket_id: string | null;
+  /** JSON {summary, details, source}. */
+  diagnosis: string;
+  updated_at: string;
+}
+
+export interface OutboxEventsTable {
+  /** Also the `webhook-id` receivers deduplicate by. */
+  id: string;
+  organization_id: string;
+  type: string;
+  /** JSON of the event's `data`. */
+  payload: string;
+  created_at: string;
+  dispatched_at: string | null;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
@@ -142,6 +250,13 @@ export interface Tables {
   ticket_messages: TicketMessagesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  device_tokens: DeviceTokensTable;
+  telemetry_series: TelemetrySeriesTable;
+  readings: ReadingsTable;
+  rules: RulesTable;
+  rule_states: RuleStatesTable;
+  alerts: AlertsTable;
+  outbox_events: OutboxEventsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

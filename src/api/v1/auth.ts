@@ -2,6 +2,8 @@
 // the request sets `request.v1Principal`. Today there is one (an integration token as a Bearer credential);
 // another way in (e.g. a dashboard session cookie) is one more authenticator in the list, nothing else changes.
 import type { FastifyRequest } from 'fastify';
+import { looksLikeApiKey } from '../../domain/api-keys/format.js';
+import { authenticateApiKey } from '../../domain/api-keys/service.js';
 import type { DomainContext } from '../../domain/context.js';
 import { authenticateIntegrationToken } from '../../domain/integration-tokens/service.js';
 import { csrfTokenMatches, resolveSession } from '../../domain/sessions/service.js';
@@ -10,14 +12,19 @@ import { readCookie } from '../../web/cookies.js';
 import { SESSION_COOKIE } from '../../web/session.js';
 import { V1Error } from './errors.js';
 
-/** How the principal got in; grows with each authenticator (e.g. `'session'`). */
-export type V1PrincipalVia = 'token' | 'session';
+/** How the principal got in: an integration token, an organization API key, or a dashboard session. */
+export type V1PrincipalVia = 'token' | 'api_key' | 'session';
 
 export interface V1Principal {
   organizationId: string;
   via: V1PrincipalVia;
-  /** For a dashboard session: the signed-in user's role. An integration token acts for the whole organization. */
+  /**
+   * For a dashboard session: the signed-in user's role. An integration token or an API key acts for the whole
+   * organization.
+   */
   role?: UserRole;
+  /** For an API key: its id. */
+  apiKeyId?: string;
 }
 
 /** Returns the principal when the request carries credentials it recognizes and accepts, else null. */
@@ -51,6 +58,26 @@ export function integrationTokenAuthenticator(ctx: DomainContext): V1Authenticat
   };
 }
 
+/**
+ * The organization's API key (`tlm_…`, the ext-v1 key) as `x-api-key` or `Authorization: Bearer`. It acts for the
+ * whole organization, except that it cannot manage API keys: a leaked key must not be able to mint its successors.
+ */
+export function apiKeyAuthenticator(ctx: DomainContext): V1Authenticator {
+  return async (request) => {
+    const header = request.headers['x-api-key'];
+    const presented = typeof header === 'string' ? header : bearerToken(request);
+    if (!presented || !looksLikeApiKey(presented)) return null;
+    const principal = await authenticateApiKey(ctx, presented);
+    if (!principal) return null;
+    if (isApiKeyManagement(request)) throw new V1Error('forbidden', 'An API key cannot manage API keys: sign in to the dashboard');
+    return { organizationId: principal.organizationId, via: 'api_key', apiKeyId: principal.keyId };
+  };
+}
+
+function isApiKeyManagement(request: FastifyRequest): boolean {
+  return (request.routeOptions.url ?? request.url).startsWith('/api/v1/api-keys');
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -69,7 +96,7 @@ export function sessionAuthenticator(ctx: DomainContext): V1Authenticator {
     if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(user.csrfToken, request.headers[CSRF_HEADER])) {
       throw new V1Error('forbidden', `A request authenticated by the session cookie must send the CSRF token in ${CSRF_HEADER}`);
     }
-    if (user.role !== 'admin' && (request.routeOptions.url ?? request.url).startsWith('/api/v1/api-keys')) {
+    if (user.role !== 'admin' && isApiKeyManagement(request)) {
       throw new V1Error('forbidden', 'Managing API keys needs the admin role');
     }
     return { organizationId: user.organizationId, via: 'session', role: user.role };

@@ -1,6 +1,7 @@
 // Opening a ticket: the customer (found, or created from an email), an optional device, a category (named or
 // chosen by the classifier), the ticket and its messages, all committed in one transaction.
 import { isoNow } from '../../clock.js';
+import type { Db } from '../../db/connect.js';
 import { inTransaction } from '../../db/transaction.js';
 import { chooseCategory } from '../categories/service.js';
 import type { DomainContext } from '../context.js';
@@ -8,6 +9,7 @@ import { findCustomerById } from '../customers/repository.js';
 import { ensureCustomer } from '../customers/service.js';
 import { DomainError } from '../errors.js';
 import { isUuid, newId } from '../ids.js';
+import { recordTicketEvent } from '../outbox/ticket-events.js';
 import { composeDescription } from './compose-description.js';
 import { INITIAL_STATUS, type TicketChannel, type TicketMessageInput, type TicketPriority } from './model.js';
 import { findDeviceIdByIdentifier, insertTicket, insertTicketMessages } from './repository.js';
@@ -26,6 +28,8 @@ export interface NewTicket {
   messages: readonly TicketMessageInput[];
   deviceIdentifier?: string;
   channel: TicketChannel;
+  /** The alert a proactive ticket is opened for (channel `alert`). */
+  alertId?: string;
 }
 
 export interface CreatedTicket {
@@ -41,69 +45,76 @@ export interface CreatedTicket {
  * before writing anything. An existing customer is only referenced, never modified.
  */
 export async function createTicket(ctx: DomainContext, organizationId: string, input: NewTicket): Promise<CreatedTicket> {
-  const now = isoNow(ctx.clock);
+  return inTransaction(ctx.database, (trx) => createTicketIn(trx, organizationId, input, isoNow(ctx.clock)));
+}
+
+/**
+ * The same, inside a transaction the caller owns (a proactive ticket commits with its alert). Records the
+ * `ticket.created` event in that transaction.
+ */
+export async function createTicketIn(trx: Db, organizationId: string, input: NewTicket, now: string): Promise<CreatedTicket> {
   const ticketId = newId();
-  return inTransaction(ctx.database, async (trx) => {
-    let customer: { customerId: string; wasCreated: boolean } | undefined;
-    if ('id' in input.customer) {
-      const found = isUuid(input.customer.id)
-        ? await findCustomerById(trx, organizationId, input.customer.id.toLowerCase())
-        : undefined;
-      if (!found) throw new DomainError({ code: 'customer_not_found' });
-      customer = { customerId: found.id, wasCreated: false };
-    }
+  let customer: { customerId: string; wasCreated: boolean } | undefined;
+  if ('id' in input.customer) {
+    const found = isUuid(input.customer.id)
+      ? await findCustomerById(trx, organizationId, input.customer.id.toLowerCase())
+      : undefined;
+    if (!found) throw new DomainError({ code: 'customer_not_found' });
+    customer = { customerId: found.id, wasCreated: false };
+  }
 
-    let deviceId: string | null = null;
-    if (input.deviceIdentifier !== undefined) {
-      deviceId = (await findDeviceIdByIdentifier(trx, organizationId, input.deviceIdentifier)) ?? null;
-      if (deviceId === null) throw new DomainError({ code: 'device_not_found' });
-    }
+  let deviceId: string | null = null;
+  if (input.deviceIdentifier !== undefined) {
+    deviceId = (await findDeviceIdByIdentifier(trx, organizationId, input.deviceIdentifier)) ?? null;
+    if (deviceId === null) throw new DomainError({ code: 'device_not_found' });
+  }
 
-    // After every lookup that can fail, so a refused ticket never leaves a new customer behind. ensureCustomer
-    // inserts with ON CONFLICT DO NOTHING, which is safe inside a transaction on PostgreSQL (no caught violation).
-    if ('email' in input.customer) customer = await ensureCustomer(trx, organizationId, input.customer.email, now);
-    if (!customer) throw new Error('unreachable: ticket without a customer');
+  // After every lookup that can fail, so a refused ticket never leaves a new customer behind. ensureCustomer
+  // inserts with ON CONFLICT DO NOTHING, which is safe inside a transaction on PostgreSQL (no caught violation).
+  if ('email' in input.customer) customer = await ensureCustomer(trx, organizationId, input.customer.email, now);
+  if (!customer) throw new Error('unreachable: ticket without a customer');
 
-    // The classifier reads what the client wrote: title, its description, and the messages; a composed
-    // description would only repeat the messages (and add the role names).
-    const categoryId = await chooseCategory(trx, organizationId, input.category, [
-      input.title,
-      input.description ?? '',
-      ...input.messages.map((m) => m.content),
-    ]);
+  // The classifier reads what the client wrote: title, its description, and the messages; a composed
+  // description would only repeat the messages (and add the role names).
+  const categoryId = await chooseCategory(trx, organizationId, input.category, [
+    input.title,
+    input.description ?? '',
+    ...input.messages.map((m) => m.content),
+  ]);
 
-    await insertTicket(trx, {
-      id: ticketId,
-      organization_id: organizationId,
-      customer_id: customer.customerId,
-      device_id: deviceId,
-      category_id: categoryId,
-      title: input.title,
-      description: input.description ?? composeDescription(input.messages),
-      priority: input.priority,
-      status: INITIAL_STATUS,
-      channel: input.channel,
-      created_at: now,
-      updated_at: now,
-    });
-    await insertTicketMessages(
-      trx,
-      input.messages.map((message, position) => ({
-        id: newId(),
-        organization_id: organizationId,
-        ticket_id: ticketId,
-        position,
-        role: message.role,
-        content: message.content,
-        created_at: now,
-      })),
-    );
-    return {
-      ticketId,
-      customerId: customer.customerId,
-      customerWasCreated: customer.wasCreated,
-      categoryId,
-      deviceId,
-    };
+  await insertTicket(trx, {
+    id: ticketId,
+    organization_id: organizationId,
+    customer_id: customer.customerId,
+    device_id: deviceId,
+    category_id: categoryId,
+    title: input.title,
+    description: input.description ?? composeDescription(input.messages),
+    priority: input.priority,
+    status: INITIAL_STATUS,
+    channel: input.channel,
+    created_at: now,
+    updated_at: now,
+    alert_id: input.alertId ?? null,
   });
+  await insertTicketMessages(
+    trx,
+    input.messages.map((message, position) => ({
+      id: newId(),
+      organization_id: organizationId,
+      ticket_id: ticketId,
+      position,
+      role: message.role,
+      content: message.content,
+      created_at: now,
+    })),
+  );
+  await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now);
+  return {
+    ticketId,
+    customerId: customer.customerId,
+    customerWasCreated: customer.wasCreated,
+    categoryId,
+    deviceId,
+  };
 }

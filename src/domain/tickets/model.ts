@@ -10,8 +10,8 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 /** Status of every new ticket. */
 export const INITIAL_STATUS = 'open';
 
-/** Where a ticket came from; ext-v1 createTicket records `api`. */
-export type TicketChannel = 'api';
+/** Where a ticket came from: ext-v1 createTicket records `api`; a rule's alert opens an `alert` ticket. */
+export type TicketChannel = 'api' | 'alert';
 
 export const MAX_TITLE_LENGTH = 255;
 

@@ -7,6 +7,7 @@ import type { DomainContext } from '../context.js';
 import type { TicketStatus } from '../dashboard/queries.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordTicketEvent } from '../outbox/ticket-events.js';
 
 export const REPLY_MAX_LENGTH = 20_000;
 export type ReplyRole = 'agent';
@@ -18,13 +19,18 @@ export async function changeTicketStatus(
   ticketId: string,
   status: TicketStatus,
 ): Promise<void> {
-  const result = await ctx.database.db
-    .updateTable('tickets')
-    .set({ status, updated_at: isoNow(ctx.clock) })
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', ticketId)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new DomainError({ code: 'ticket_not_found' });
+  const now = isoNow(ctx.clock);
+  await inTransaction(ctx.database, async (trx) => {
+    const before = await ctx.database.dialect
+      .forUpdate(trx.selectFrom('tickets').select('status').where('organization_id', '=', organizationId).where('id', '=', ticketId))
+      .executeTakeFirst();
+    if (!before) throw new DomainError({ code: 'ticket_not_found' });
+    await trx.updateTable('tickets').set({ status, updated_at: now }).where('id', '=', ticketId).execute();
+    // Setting the status it already has is accepted, but announces nothing.
+    if (before.status !== status) {
+      await recordTicketEvent(trx, organizationId, 'ticket.status_changed', ticketId, now, { previousStatus: before.status });
+    }
+  });
 }
 
 export interface AddedReply {
@@ -71,6 +77,7 @@ export async function addReply(
           .values({ id: messageId, organization_id: organizationId, ticket_id: ticketId, position, role: reply.role, content, created_at: now })
           .execute();
         await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
+        await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { messageId });
         return { messageId, position, createdAt: now };
       });
     } catch (error) {

@@ -1,0 +1,46 @@
+// The events Telemap announces (webhooks, e-mail), and how one is recorded: in the transaction of the change it
+// announces, so that an event exists if and only if its change committed. Delivery happens after the commit, from
+// the outbox table (domain/outbox/worker.ts), at least once.
+import type { Db } from '../../db/connect.js';
+import { newId } from '../ids.js';
+
+export const EVENT_TYPES = [
+  'alert.opened',
+  'alert.acknowledged',
+  'alert.cleared',
+  'ticket.created',
+  'ticket.status_changed',
+  'ticket.message_added',
+  'webhook.test',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: unknown): value is EventType {
+  return (EVENT_TYPES as readonly unknown[]).includes(value);
+}
+
+export interface NewEvent {
+  organizationId: string;
+  type: EventType;
+  /** The event's `data`: the alert, or the ticket with its messages, as /api/v1 presents them. */
+  data: unknown;
+  /** ISO 8601; the event's `timestamp`. */
+  createdAt: string;
+}
+
+/** Records an event; `db` must be the transaction of the change it announces. Returns the event id. */
+export async function recordEvent(db: Db, event: NewEvent): Promise<string> {
+  const id = `evt_${newId().replaceAll('-', '')}`;
+  await db
+    .insertInto('outbox_events')
+    .values({
+      id,
+      organization_id: event.organizationId,
+      type: event.type,
+      payload: JSON.stringify(event.data),
+      created_at: event.createdAt,
+      dispatched_at: null,
+    })
+    .execute();
+  return id;
+}
