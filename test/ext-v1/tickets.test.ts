@@ -75,6 +75,7 @@ describeEachDialect('ext-v1 createTicket', (h) => {
         channel: 'api',
         created_at: undefined,
         updated_at: undefined,
+        alert_id: null,
       },
     );
     assert.match(row.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
