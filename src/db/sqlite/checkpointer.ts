@@ -8,7 +8,7 @@
 // frame in it has been copied, and under a steady stream of writes the thread never gets there, since the server
 // commits more while it copies. The WAL then grew to the backstop, and the server's own checkpoint ran on the event
 // loop: two fsyncs, 15-20 ms in which no request, read or write, was served, every 600 ms of a ticket-creating
-// benchmark (docs/decisions.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back new
+// benchmark (docs/performance/experiments.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back new
 // write transactions (db/sqlite/write-gate.ts), copies the last frames and fsyncs, and lets the writes go; the next one
 // starts the WAL over. Writes wait as long as before, but the event loop does not: reads go on being answered.
 //

@@ -1,7 +1,7 @@
 // SQLite only: the write transactions that requests start in the same turn of the event loop commit together.
 //
 // A SQLite commit writes every page the transaction dirtied to the WAL, one system call per page, and in a
-// ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Several
+// ticket-creating benchmark that commit was the largest single cost of the request (docs/performance/experiments.md). Several
 // requests' transactions, run as one, pay for BEGIN, COMMIT and Kysely's transaction machinery once, and a page
 // that several of them dirty (the right-most leaf of an index) goes to the WAL once. This is group commit, as
 // PostgreSQL and most databases do it.

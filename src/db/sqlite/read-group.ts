@@ -4,7 +4,7 @@
 // calls and two `stat`s, which on these virtual machines cost 11-15 µs, more than a primary-key read itself
 // (getCustomer's statement: 28 µs alone in a loop, 14 µs inside a transaction; `PRAGMA data_version` 7.7 µs
 // alone). Each ext-v1 read paid that twice, once for the API key's change watch and once for the record. Reads
-// that run in one transaction pay it once between them (docs/decisions.md).
+// that run in one transaction pay it once between them (docs/performance/experiments.md).
 //
 // Requests join a group for as long as it has not started (db/sqlite/turn-queue.ts, shared with the group commit). The
 // group holds Kysely's connection from BEGIN to COMMIT, so it never runs inside a write transaction and never sees
