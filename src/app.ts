@@ -12,6 +12,7 @@ import { sendV1Error } from './api/v1/errors.js';
 import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
+import { startReadingsMaintenance } from './domain/telemetry/retention.js';
 import { AccessLog } from './http/access-log.js';
 import { registerMqttIngest } from './ingest/plugin.js';
 import { requestIdFor } from './http/request-id.js';
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   schedulePurge(app, ctx, config);
+  scheduleReadingsMaintenance(app, ctx, config);
   registerMqttIngest(app, ctx, config);
   return app;
 }
@@ -86,6 +88,32 @@ function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config)
       onResult: (error, purged) => {
         if (error) app.log.error({ err: error }, 'purge of deleted organizations failed');
         else if (purged > 0) app.log.info({ purged }, 'purged deleted organizations past their retention');
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
+  });
+}
+
+/** How often readings past their retention are removed (and, on PostgreSQL, the day partitions ahead created). */
+const READINGS_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Telemetry's periodic job, once at start and then hourly, in every server process (domain/telemetry/retention.ts:
+ * safe when several run it at once).
+ */
+function scheduleReadingsMaintenance(app: FastifyInstance, ctx: DomainContext, config: Config): void {
+  let schedule: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    schedule = startReadingsMaintenance(ctx, {
+      retentionDays: config.telemetryRetentionDays,
+      intervalMs: READINGS_MAINTENANCE_INTERVAL_MS,
+      onResult: (error, result) => {
+        if (error) app.log.error({ err: error }, 'telemetry retention or partition maintenance failed');
+        else if (result && (result.droppedPartitions.length > 0 || result.deletedReadings > 0 || result.createdPartitions.length > 0)) {
+          app.log.info(result, 'telemetry maintenance');
+        }
       },
     });
   });
