@@ -14,6 +14,7 @@ import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { startReadingsMaintenance } from './domain/telemetry/retention.js';
 import { AccessLog } from './http/access-log.js';
+import { registerMqttIngest } from './ingest/plugin.js';
 import { requestIdFor } from './http/request-id.js';
 import { webPlugin } from './web/plugin.js';
 
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   schedulePurge(app, ctx, config);
   scheduleReadingsMaintenance(app, ctx, config);
+  registerMqttIngest(app, ctx, config);
   return app;
 }
 

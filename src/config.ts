@@ -53,6 +53,11 @@ export interface Config {
   readonly mqttUrl: string | null;
   /** The shared-subscription group on the external broker (TELEMAP_MQTT_SHARE_GROUP, default `telemap`). */
   readonly mqttShareGroup: string;
+  /**
+   * This process's client id on the external broker (TELEMAP_MQTT_CLIENT_ID); null: derived from the host name and
+   * the HTTP port. It must stay the same across restarts of one process and differ between processes (src/ingest).
+   */
+  readonly mqttClientId: string | null;
   /** Days readings are kept (TELEMAP_TELEMETRY_RETENTION_DAYS, default 90). */
   readonly telemetryRetentionDays: number;
   /** An OpenAI-compatible model that rewrites diagnoses (TELEMAP_LLM_*); null: the rules' text is kept. */
@@ -142,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (!/^[A-Za-z0-9_.-]+$/.test(mqttShareGroup)) {
     problems.push(`TELEMAP_MQTT_SHARE_GROUP may hold only letters, digits, '_', '.' and '-' (got "${mqttShareGroup}")`);
   }
+  const mqttClientId = env.TELEMAP_MQTT_CLIENT_ID?.trim() || null;
+  if (mqttClientId !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(mqttClientId)) {
+    problems.push(`TELEMAP_MQTT_CLIENT_ID may hold only letters, digits, '_', '.' and '-', at most 100 (got "${mqttClientId}")`);
+  }
   const telemetryRetentionDays = parsePositiveInteger(
     'TELEMAP_TELEMETRY_RETENTION_DAYS',
     env.TELEMAP_TELEMETRY_RETENTION_DAYS,
@@ -169,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     mqttPort,
     mqttUrl,
     mqttShareGroup,
+    mqttClientId,
     telemetryRetentionDays,
     llm: llm && Object.freeze(llm),
     mail: mail && Object.freeze(mail),
