@@ -8,6 +8,7 @@
 // after aborting the transaction (db/pg-named-statements.ts). The statement has then been switched to unnamed on
 // every connection, so the transaction runs again, and the request succeeds instead of answering 500.
 import type { Transaction } from 'kysely';
+import { notifyCommitted } from './commit-signal.js';
 import type { Database, Db } from './connect.js';
 import { isStalePlan } from './pg-named-statements.js';
 import type { Tables } from './schema.js';
@@ -32,6 +33,16 @@ export async function inTransaction<T>(
   database: Pick<Database, 'db' | 'groupCommit' | 'writeGate'>,
   work: (trx: Transaction<Tables>) => Promise<T>,
   options: TransactionOptions = {},
+): Promise<T> {
+  const result = await runTransaction(database, work, options);
+  notifyCommitted();
+  return result;
+}
+
+async function runTransaction<T>(
+  database: Pick<Database, 'db' | 'groupCommit' | 'writeGate'>,
+  work: (trx: Transaction<Tables>) => Promise<T>,
+  options: TransactionOptions,
 ): Promise<T> {
   // On SQLite a stale plan cannot happen (better-sqlite3 prepares the statement again on its own), so the retry
   // below only ever runs on PostgreSQL. SQLite's transactions pass through its write gate (db/write-gate.ts).
