@@ -10,7 +10,7 @@ export interface Received {
 }
 
 /** What to answer: a status (and headers), or 'hang' (never answer). */
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang';
+export type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 export interface Receiver {
   readonly url: string;
@@ -33,7 +33,7 @@ export async function startReceiver(): Promise<Receiver> {
   const openPerId = new Map<string, number>();
   let open = 0;
   let maxConcurrentPerId = 0;
-  const receiver: Partial<Receiver> & { answer: Receiver['answer'] } = { answer: () => ({ status: 200 }) };
+  let answer: Receiver['answer'] = () => ({ status: 200 });
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -50,18 +50,28 @@ export async function startReceiver(): Promise<Receiver> {
         openPerId.set(id, (openPerId.get(id) ?? 1) - 1);
       };
       response.on('close', done);
-      const answer = receiver.answer(entry, index);
-      if (answer === 'hang') {
+      const chosen = answer(entry, index);
+      if (chosen === 'hang') {
         hanging.add(response);
         return;
       }
-      response.writeHead(answer.status, answer.headers ?? {});
-      response.end('ok');
+      const reply = () => {
+        response.writeHead(chosen.status, chosen.headers ?? {});
+        response.end('ok');
+      };
+      if (chosen.delayMs) setTimeout(reply, chosen.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return Object.assign(receiver, {
+  return {
+    get answer() {
+      return answer;
+    },
+    set answer(next) {
+      answer = next;
+    },
     url: `http://127.0.0.1:${port}`,
     port,
     received,
@@ -77,5 +87,5 @@ export async function startReceiver(): Promise<Receiver> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  }) as Receiver;
+  };
 }
