@@ -13,6 +13,8 @@ import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticato
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { startReadingsMaintenance } from './domain/telemetry/retention.js';
+import { createMailer } from './domain/mail/mailer.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './domain/outbox/worker.js';
 import { AccessLog } from './http/access-log.js';
 import { registerMqttIngest } from './ingest/plugin.js';
 import { requestIdFor } from './http/request-id.js';
@@ -24,6 +26,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Fastify logger settings; tests pass a stream to read what would be logged. */
   logger?: FastifyServerOptions['logger'];
+  /** The delivery worker's timings and name resolution (tests shorten the retry schedule and the timeout). */
+  outbox?: Partial<OutboxWorkerOptions>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -72,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   schedulePurge(app, ctx, config);
   scheduleReadingsMaintenance(app, ctx, config);
   registerMqttIngest(app, ctx, config);
+  scheduleOutbox(app, ctx, config, options.outbox);
   return app;
 }
 
@@ -119,5 +124,29 @@ function scheduleReadingsMaintenance(app: FastifyInstance, ctx: DomainContext, c
   });
   app.addHook('onClose', async () => {
     await schedule?.stop();
+  });
+}
+
+/**
+ * The outbox's delivery worker runs in every server process (domain/outbox/worker.ts): started once the app is
+ * ready, stopped on close after the attempts in flight had a bounded time to finish.
+ */
+function scheduleOutbox(app: FastifyInstance, ctx: DomainContext, config: Config, options: Partial<OutboxWorkerOptions> = {}): void {
+  let worker: OutboxWorker | undefined;
+  app.addHook('onReady', async () => {
+    const timeoutMs = options.requestTimeoutMs ?? 10_000;
+    worker = startOutboxWorker(
+      ctx,
+      {
+        allowPrivate: config.webhookAllowPrivate,
+        publicUrl: config.publicUrl,
+        mailer: config.mail ? createMailer(config.mail, timeoutMs) : null,
+        onError: (error, what) => app.log.error({ err: error }, what),
+      },
+      options,
+    );
+  });
+  app.addHook('onClose', async () => {
+    await worker?.stop();
   });
 }

@@ -2,6 +2,7 @@
 // (docs/architecture.md): on SQLite together with the other transactions of the same turn of the event loop; on
 // PostgreSQL alone, run once more if a plan went stale under it.
 import type { Transaction } from 'kysely';
+import { notifyCommitted } from './commit-signal.js';
 import type { Database, Db, WriteOptions } from './database.js';
 import type { Tables } from './schema.js';
 
@@ -12,7 +13,11 @@ export function inTransaction<T>(
   work: (trx: Transaction<Tables>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  return database.write(work, options);
+  return database.write(work, options).then((result) => {
+    // Background work of this process (the outbox worker) hears of the commit at once instead of at its next poll.
+    notifyCommitted();
+    return result;
+  });
 }
 
 /**
