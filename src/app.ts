@@ -11,7 +11,9 @@ import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
+import { startDiagnosisRewrites } from './domain/alerts/llm.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
+import { startRuleSweep } from './domain/rules/sweep.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
 import { webPlugin } from './web/plugin.js';
@@ -20,6 +22,8 @@ export interface AppOptions {
   config: Config;
   database: Database;
   clock?: Clock;
+  /** How long the optional model may take to rewrite a diagnosis (default 20 s); tests shorten it. */
+  llmTimeoutMs?: number;
   /** Fastify logger settings; tests pass a stream to read what would be logged. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -50,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(v1Plugin, {
     prefix: V1_PREFIX,
     ctx,
+    config,
     // An organization API key (recognized by its prefix), a Bearer integration token, else a session cookie.
     authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
   });
@@ -68,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   schedulePurge(app, ctx, config);
+  scheduleRuleWork(app, ctx, config, options.llmTimeoutMs);
   return app;
 }
 
@@ -89,5 +95,23 @@ function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config)
   });
   app.addHook('onClose', async () => {
     await schedule?.stop();
+  });
+}
+
+/**
+ * The rules' sweep (time-based conditions) runs in every process, every second; with a model configured, so do the
+ * diagnosis rewrites. Both claim their work in the database, so any number of processes may run them.
+ */
+function scheduleRuleWork(app: FastifyInstance, ctx: DomainContext, config: Config, llmTimeoutMs: number | undefined): void {
+  const running: Array<{ stop(): Promise<void> }> = [];
+  app.addHook('onReady', async () => {
+    running.push(startRuleSweep(ctx, { onError: (error) => app.log.error({ err: error }, 'rule sweep failed') }));
+    if (config.llm) {
+      const onError = (error: unknown) => app.log.warn({ err: error }, 'diagnosis rewrite failed; the rules\' diagnosis stays');
+      running.push(startDiagnosisRewrites(ctx, config.llm, { timeoutMs: llmTimeoutMs, onError }));
+    }
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(running.map((r) => r.stop()));
   });
 }
