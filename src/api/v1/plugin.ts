@@ -10,6 +10,7 @@ import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
 import { registerRuleRoutes } from './rules/routes.js';
+import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
 import { integrationTokenAuthenticator, UNAUTHORIZED_MESSAGE, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
@@ -61,4 +62,5 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerTicketRoutes(app, ctx);
   registerRuleRoutes(app, ctx, { mailConfigured: Boolean(options.config?.mail) });
   registerAlertRoutes(app, ctx);
+  await registerTelemetryRoutes(app, ctx);
 }
