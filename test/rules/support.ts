@@ -13,6 +13,10 @@ export interface Fleet {
 
 const key = (org: TestOrg) => ({ 'x-api-key': org.apiKey });
 
+/** A JSON body as the tests read it: the fields they look at, loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
 /** A thermostat with metadata and the given number of owners (assigned in order). */
 export async function deviceWithOwners(h: Harness, ownerCount: number, org?: TestOrg, type = 'thermostat'): Promise<Fleet> {
   const o = org ?? (await h.newOrg());
@@ -35,7 +39,7 @@ export async function unassignOwner(h: Harness, org: TestOrg, identifier: string
   assert.equal(res.statusCode, 200, res.body);
 }
 
-export async function createRule(h: Harness, org: TestOrg, body: Record<string, unknown>): Promise<Record<string, any>> {
+export async function createRule(h: Harness, org: TestOrg, body: Record<string, unknown>): Promise<Json> {
   const res = await h.request({ method: 'POST', url: '/api/v1/rules', headers: key(org), body });
   assert.equal(res.statusCode, 201, res.body);
   return res.json();
@@ -60,7 +64,7 @@ export async function send(h: Harness, fleet: Fleet, ...readings: Array<[number,
   assert.equal(res.statusCode, 202, res.body);
 }
 
-export async function alertsOf(h: Harness, org: TestOrg, query = ''): Promise<Array<Record<string, any>>> {
+export async function alertsOf(h: Harness, org: TestOrg, query = ''): Promise<Array<Json>> {
   const res = await h.request({ method: 'GET', url: `/api/v1/alerts${query ? `?${query}` : ''}`, headers: key(org) });
   assert.equal(res.statusCode, 200, res.body);
   return res.json().data;
@@ -70,13 +74,13 @@ export async function alertsOfDevice(h: Harness, fleet: Fleet, status?: 'open' |
   return alertsOf(h, fleet.org, `deviceId=${fleet.deviceId}${status ? `&status=${status}` : ''}`);
 }
 
-export async function getJson(h: Harness, org: TestOrg, url: string): Promise<Record<string, any>> {
+export async function getJson(h: Harness, org: TestOrg, url: string): Promise<Json> {
   const res = await h.request({ method: 'GET', url, headers: key(org) });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
 
-export async function eventsOf(h: Harness, org: TestOrg, type: string): Promise<Array<Record<string, any>>> {
+export async function eventsOf(h: Harness, org: TestOrg, type: string): Promise<Array<Json>> {
   const rows = await h.database.db
     .selectFrom('outbox_events')
     .select(['payload', 'created_at'])
