@@ -104,6 +104,8 @@ export async function openAlertIn(trx: Db, opening: Opening): Promise<{ alertId:
       now,
     );
     await trx.updateTable('alerts').set({ ticket_id: ticket.ticketId }).where('id', '=', alertId).execute();
+    // createTicketIn's prepared insert (tickets/repository.ts) does not write alert_id yet: set it here.
+    await trx.updateTable('tickets').set({ alert_id: alertId }).where('id', '=', ticket.ticketId).execute();
   }
   await recordAlertEvent(trx, organizationId, 'alert.opened', alertId, now);
   return { alertId, opened: true };
