@@ -11,10 +11,12 @@ import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
+import { startDiagnosisRewrites } from './domain/alerts/llm.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { startReadingsMaintenance } from './domain/telemetry/retention.js';
 import { createMailer } from './domain/mail/mailer.js';
 import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './domain/outbox/worker.js';
+import { startRuleSweep } from './domain/rules/sweep.js';
 import { AccessLog } from './http/access-log.js';
 import { registerMqttIngest } from './ingest/plugin.js';
 import { requestIdFor } from './http/request-id.js';
@@ -24,6 +26,8 @@ export interface AppOptions {
   config: Config;
   database: Database;
   clock?: Clock;
+  /** How long the optional model may take to rewrite a diagnosis (default 20 s); tests shorten it. */
+  llmTimeoutMs?: number;
   /** Fastify logger settings; tests pass a stream to read what would be logged. */
   logger?: FastifyServerOptions['logger'];
   /** The delivery worker's timings and name resolution (tests shorten the retry schedule and the timeout). */
@@ -56,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(v1Plugin, {
     prefix: V1_PREFIX,
     ctx,
+    config,
     // An organization API key (recognized by its prefix), a Bearer integration token, else a session cookie.
     authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
   });
@@ -77,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   scheduleReadingsMaintenance(app, ctx, config);
   registerMqttIngest(app, ctx, config);
   scheduleOutbox(app, ctx, config, options.outbox);
+  scheduleRuleWork(app, ctx, config, options.llmTimeoutMs);
   return app;
 }
 
@@ -148,5 +154,23 @@ function scheduleOutbox(app: FastifyInstance, ctx: DomainContext, config: Config
   });
   app.addHook('onClose', async () => {
     await worker?.stop();
+  });
+}
+
+/**
+ * The rules' sweep (time-based conditions) runs in every process, every second; with a model configured, so do the
+ * diagnosis rewrites. Both claim their work in the database, so any number of processes may run them.
+ */
+function scheduleRuleWork(app: FastifyInstance, ctx: DomainContext, config: Config, llmTimeoutMs: number | undefined): void {
+  const running: Array<{ stop(): Promise<void> }> = [];
+  app.addHook('onReady', async () => {
+    running.push(startRuleSweep(ctx, { onError: (error) => app.log.error({ err: error }, 'rule sweep failed') }));
+    if (config.llm) {
+      const onError = (error: unknown) => app.log.warn({ err: error }, 'diagnosis rewrite failed; the rules\' diagnosis stays');
+      running.push(startDiagnosisRewrites(ctx, config.llm, { timeoutMs: llmTimeoutMs, onError }));
+    }
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(running.map((r) => r.stop()));
   });
 }

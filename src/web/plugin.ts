@@ -10,9 +10,11 @@ import { ASSET_VERSION, CLIENT_SCRIPT, STYLESHEET } from './assets.js';
 import { readCookie } from './cookies.js';
 import { html } from './html.js';
 import { sendPage } from './layout.js';
+import { registerAlertPages } from './pages/alerts.js';
 import { registerCustomerPages } from './pages/customers.js';
 import { registerDevicePages } from './pages/devices.js';
 import { registerIntegrationsPage } from './pages/integrations.js';
+import { registerRulePages } from './pages/rules.js';
 import { registerSignInPages } from './pages/sign-in.js';
 import { registerTicketPages } from './pages/tickets.js';
 import { registerWebhookPages } from './pages/webhooks.js';
@@ -93,4 +95,6 @@ export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: Do
   registerCustomerPages(app, deps);
   registerDevicePages(app, deps);
   registerWebhookPages(app, deps);
+  registerAlertPages(app, deps);
+  registerRulePages(app, deps);
 }

@@ -2,11 +2,14 @@
 // schema validation (bad_request), unparsable JSON (bad_request), body size (payload_too_large), unknown paths.
 // Routes declare TypeBox schemas for params, body and responses; the response schema is what gets serialized.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
 import type { DomainContext } from '../../domain/context.js';
 import { isDomainError } from '../../domain/errors.js';
+import { registerAlertRoutes } from './alerts/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
+import { registerRuleRoutes } from './rules/routes.js';
 import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
@@ -20,6 +23,8 @@ export interface V1Options {
   ctx: DomainContext;
   /** Tried in order; the integration token authenticator when not given. */
   authenticators?: readonly V1Authenticator[];
+  /** The server's configuration, for what depends on it (a rule's notifyOwners needs mail). */
+  config?: Config;
 }
 
 export async function v1Plugin(app: FastifyInstance, options: V1Options): Promise<void> {
@@ -56,6 +61,8 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  registerRuleRoutes(app, ctx, { mailConfigured: Boolean(options.config?.mail) });
+  registerAlertRoutes(app, ctx);
   await registerTelemetryRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
 }

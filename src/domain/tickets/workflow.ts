@@ -1,13 +1,15 @@
 // The support workflow on an existing ticket: status changes and replies. Ticket creation lives beside this file
 // (another module); this one only moves tickets along and appends to their conversations.
 import { isoNow } from '../../clock.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import type { Db } from '../../db/connect.js';
+import { isUniqueViolation, type DialectSpec } from '../../db/dialect.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import type { TicketStatus } from '../dashboard/queries.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';
+import type { MessageRole } from './model.js';
 
 export const REPLY_MAX_LENGTH = 20_000;
 export type ReplyRole = 'agent';
@@ -85,4 +87,36 @@ export async function addReply(
       throw error;
     }
   }
+}
+
+/**
+ * Appends a message to a ticket inside a transaction the caller owns (an alert clearing says so on its ticket), and
+ * records `ticket.message_added` there. The ticket row is locked first, as addReply does, so the position is free.
+ */
+export async function appendMessageIn(
+  trx: Db,
+  dialect: DialectSpec,
+  organizationId: string,
+  ticketId: string,
+  message: { role: MessageRole; content: string },
+  now: string,
+): Promise<boolean> {
+  const ticket = await dialect
+    .forUpdate(trx.selectFrom('tickets').select('id').where('organization_id', '=', organizationId).where('id', '=', ticketId))
+    .executeTakeFirst();
+  if (!ticket) return false;
+  const last = await trx
+    .selectFrom('ticket_messages')
+    .select((eb) => eb.fn.max('position').as('position'))
+    .where('ticket_id', '=', ticketId)
+    .executeTakeFirst();
+  const position = last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
+  const messageId = newId();
+  await trx
+    .insertInto('ticket_messages')
+    .values({ id: messageId, organization_id: organizationId, ticket_id: ticketId, position, role: message.role, content: message.content, created_at: now })
+    .execute();
+  await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
+  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { messageId });
+  return true;
 }

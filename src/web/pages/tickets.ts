@@ -14,6 +14,7 @@ import { html, time } from '../html.js';
 import { noticeFrom, pager, sendPage } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
 import { formOf, notFoundPage, queryOf, requireUser } from '../session.js';
+import { alertPanel } from './alert-panel.js';
 import { idParam, options, PAGE_SIZE, priorityBadge, statusBadge, withCursorFallback } from './common.js';
 
 export function registerTicketPages(app: FastifyInstance, { ctx }: WebDeps): void {
@@ -72,6 +73,7 @@ ${pager('/tickets', { status, priority }, Boolean(query.cursor), page.nextCursor
     const ticket = id ? await getTicket(db, user.organizationId, id) : undefined;
     if (!id || !ticket) return notFoundPage(reply, user, 'Ticket', { href: '/tickets', label: 'the inbox' });
     const messages = await ticketMessages(db, user.organizationId, id);
+    const alert = await alertPanel(db, user.organizationId, id);
     return sendPage(reply, {
       title: ticket.title,
       user,
@@ -99,6 +101,7 @@ ${pager('/tickets', { status, priority }, Boolean(query.cursor), page.nextCursor
     </form>
   </section>
 </div>
+${alert}
 ${ticket.description ? html`<h2>Description</h2><pre>${ticket.description}</pre>` : ''}
 <h2 id="conversation-h">Conversation</h2>
 ${
