@@ -86,6 +86,9 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
     assert.equal(list.status, 200);
     const tools = ((await list.json()) as { result: { tools: Array<{ name: string }> } }).result.tools;
     assert.equal(tools.length, 10);
+    // The key may also come as x-api-key, as on /api/v1.
+    const viaHeader = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), { 'x-api-key': org.apiKey, 'mcp-protocol-version': '2025-06-18' });
+    assert.equal(viaHeader.status, 200);
   });
 
   it('runs every tool on data made through ext-v1', async () => {
