@@ -100,6 +100,13 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
       const found = await callOk(client, 'search_customers', { query: fragment.toUpperCase() });
       assert.deepEqual(found.data.map((c: { id: string }) => c.id), [world.customer.id]);
       assert.equal(found.nextCursor, null);
+      // Pages: newest first, then the rest by cursor.
+      for (const n of [1, 2]) await h.extPost('/customer/createOrUpdateCustomer', org.apiKey, { email: `${unique(`page${n}`)}@example.com` });
+      const first = await callOk(client, 'search_customers', { limit: 2 });
+      assert.equal(first.data.length, 2);
+      const rest = await callOk(client, 'search_customers', { limit: 2, cursor: first.nextCursor });
+      assert.deepEqual(rest.data.map((c: { id: string }) => c.id), [world.customer.id]);
+      assert.equal(rest.nextCursor, null);
       const byEmail = await callOk(client, 'search_customers', { email: world.customer.email });
       assert.equal(byEmail.data[0].name, world.customer.name);
 

@@ -14,7 +14,7 @@ export class ToolFailure extends Error {
 
 export function toolResult(summary: string, structured: Record<string, unknown>): CallToolResult {
   return {
-    content: [{ type: 'text', text: `${summary}\n\n${JSON.stringify(structured, null, 2)}` }],
+    content: [{ type: 'text', text: `${summary}\n\n${JSON.stringify(structured)}` }],
     structuredContent: structured,
   };
 }
