@@ -193,16 +193,77 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
     }
   });
 
-  it('telemetry and alert tools say plainly that this build lacks them', async () => {
+  it('reads telemetry reported through the batch API: latest readings on get_device, ranges on get_telemetry', async () => {
+    const org = await h.newOrg();
+    const world = await makeWorld(h, org);
+    const now = Date.now();
+    const temperatures = Array.from({ length: 10 }, (_, i) => ({ ts: now - (10 - i) * 60_000, values: { temperature: 20 + i } }));
+    temperatures[4]!.values.temperature = 75.5;
+    const batch = await h.request({
+      method: 'POST',
+      url: '/api/v1/telemetry/batch',
+      headers: { 'x-api-key': org.apiKey },
+      body: { [world.device.identifier]: [...temperatures, { ts: now - 30_000, values: { door: 'closed' } }] },
+    });
+    assert.equal(batch.statusCode, 202, batch.body);
+    const client = await clientFor(org.apiKey);
+    try {
+      const device = await callOk(client, 'get_device', { identifier: world.device.identifier });
+      assert.deepEqual(device.latestReadings, {
+        door: { ts: now - 30_000, value: 'closed' },
+        temperature: { ts: now - 60_000, value: 29 },
+      });
+
+      const all = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, keys: ['temperature'] });
+      assert.equal(all.deviceId, device.device.id);
+      assert.equal(all.downsampled, false);
+      assert.deepEqual(Object.keys(all.data), ['temperature']);
+      assert.deepEqual(all.data.temperature, temperatures.map((t) => [t.ts, t.values.temperature]));
+
+      const both = await callOk(client, 'get_telemetry', { deviceId: device.device.id, keys: 'temperature, door' });
+      assert.deepEqual(Object.keys(both.data).sort(), ['door', 'temperature']);
+      assert.deepEqual(both.data.door, [[now - 30_000, 'closed']]);
+
+      const window = await callOk(client, 'get_telemetry', {
+        deviceIdentifier: world.device.identifier,
+        keys: ['temperature'],
+        from: new Date(now - 8 * 60_000).toISOString(),
+        to: now - 5 * 60_000,
+      });
+      assert.deepEqual(window.data.temperature.map((p: [number, number]) => p[1]), [22, 23, 75.5, 25]);
+
+      // Fewer points than readings: the shape is kept, the spike survives.
+      const reduced = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, keys: ['temperature'], maxPoints: 2 });
+      assert.equal(reduced.downsampled, true);
+      assert.ok(reduced.data.temperature.length <= 2);
+      assert.ok(reduced.data.temperature.some((p: [number, number]) => p[1] === 75.5));
+
+      const old = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, from: 0, to: 1000 });
+      assert.deepEqual(old.data, { door: [], temperature: [] });
+
+      assert.match(await callFails(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, from: now, to: now - 1 }), /from must not be after to/);
+      assert.match(await callFails(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, from: 'yesterday-ish' }), /from must be Unix milliseconds or an ISO 8601/);
+      assert.match(await callFails(client, 'get_telemetry', { keys: ['temperature'] }), /Give either deviceId or deviceIdentifier/);
+      assert.match(await callFails(client, 'get_telemetry', { deviceIdentifier: 'SN-nope' }), /No device with identifier SN-nope/);
+    } finally {
+      await client.close();
+    }
+    const intruder = await clientFor((await h.newOrg()).apiKey);
+    try {
+      await callFails(intruder, 'get_telemetry', { deviceIdentifier: world.device.identifier });
+    } finally {
+      await intruder.close();
+    }
+  });
+
+  it('alert tools say plainly that this build lacks them', async () => {
     const org = await h.newOrg();
     const world = await makeWorld(h, org);
     const client = await clientFor(org.apiKey);
     try {
-      assert.match(await callFails(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, keys: ['temperature'] }), /not available in this version/);
       assert.match(await callFails(client, 'list_alerts', { status: 'open' }), /not available in this version/);
       assert.match(await callFails(client, 'acknowledge_alert', { id: randomUUID() }), /not available in this version/);
       const device = await callOk(client, 'get_device', { identifier: world.device.identifier });
-      assert.equal(device.latestReadings, null);
       assert.equal(device.openAlerts, null);
     } finally {
       await client.close();

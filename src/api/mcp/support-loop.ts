@@ -1,13 +1,12 @@
 // The parts of the support loop other tools show beside their records: a device's latest readings and the open
 // alerts of a device or a customer. Null means this build has no telemetry or alerts to read them from.
+import { latestReadings, type LatestReadings } from '../../domain/telemetry/read.js';
 import type { ToolScope } from './scope.js';
 
 export const NOT_AVAILABLE = 'not available in this version of Telemap';
 
-export type LatestReadings = Record<string, { ts: number; value: number | boolean | string }>;
-
-export async function latestReadingsOf(_scope: ToolScope, _deviceId: string): Promise<LatestReadings | null> {
-  return null;
+export async function latestReadingsOf(scope: ToolScope, deviceId: string): Promise<LatestReadings | null> {
+  return latestReadings(scope.ctx, scope.organizationId, deviceId);
 }
 
 export async function openAlertsOf(
