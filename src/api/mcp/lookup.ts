@@ -5,6 +5,12 @@ import { isUuid } from '../../domain/ids.js';
 import { ToolFailure } from './results.js';
 import type { ToolScope } from './scope.js';
 
+/** A filter by id: an id that is not a UUID matches nothing, as on /api/v1's lists. */
+const NO_MATCH = '00000000-0000-0000-0000-000000000000';
+export function idFilter(id: string | undefined): string | undefined {
+  return id === undefined ? undefined : isUuid(id) ? id.toLowerCase() : NO_MATCH;
+}
+
 /** A device by id or by identifier (exactly one of them); a device of another organization is not found. */
 export async function findDevice(
   scope: ToolScope,

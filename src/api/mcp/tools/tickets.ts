@@ -8,13 +8,10 @@ import { isUuid } from '../../../domain/ids.js';
 import { createTicket, type TicketCustomer } from '../../../domain/tickets/create.js';
 import { characterLength, DEFAULT_PRIORITY, MAX_TITLE_LENGTH } from '../../../domain/tickets/model.js';
 import { addReply, REPLY_MAX_LENGTH } from '../../../domain/tickets/workflow.js';
+import { idFilter } from '../lookup.js';
 import { runTool, toolResult, ToolFailure } from '../results.js';
 import { idArg, messageOut, pageArgs, pageOf, ticketOut, ticketPriority, ticketStatus } from '../schemas.js';
 import type { ToolScope } from '../scope.js';
-
-/** A filter id that is not a UUID matches nothing, as on /api/v1/tickets. */
-const NO_MATCH = '00000000-0000-0000-0000-000000000000';
-const filterId = (id: string | undefined) => (id === undefined ? undefined : isUuid(id) ? id.toLowerCase() : NO_MATCH);
 
 const ticketWithMessages = { ticket: ticketOut, messages: z.array(messageOut) };
 
@@ -52,8 +49,8 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
         const page = await listTickets(db, scope.organizationId, {
           status: args.status,
           priority: args.priority,
-          customerId: filterId(args.customerId),
-          deviceId: filterId(args.deviceId),
+          customerId: idFilter(args.customerId),
+          deviceId: idFilter(args.deviceId),
           cursor: args.cursor,
           limit: args.limit ?? DEFAULT_PAGE_SIZE,
         });
