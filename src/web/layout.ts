@@ -3,7 +3,7 @@ import type { SessionUser } from '../domain/sessions/service.js';
 import { html, type Html, type Renderable } from './html.js';
 import { ASSET_VERSION } from './assets.js';
 
-export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'none';
+export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'webhooks' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -22,6 +22,7 @@ function nav(user: SessionUser, section: Section): Html {
     ['devices', '/devices', 'Devices'],
   ];
   if (user.role === 'admin') links.push(['integrations', '/integrations', 'Integrations']);
+  if (user.role === 'admin') links.push(['webhooks', '/webhooks', 'Webhooks']);
   return html`<nav aria-label="Main">
     <ul class="nav">
       ${links.map(([key, href, label]) =>

@@ -15,6 +15,7 @@ import { registerDevicePages } from './pages/devices.js';
 import { registerIntegrationsPage } from './pages/integrations.js';
 import { registerSignInPages } from './pages/sign-in.js';
 import { registerTicketPages } from './pages/tickets.js';
+import { registerWebhookPages } from './pages/webhooks.js';
 import { SESSION_COOKIE } from './session.js';
 
 export interface WebDeps {
@@ -91,4 +92,5 @@ export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: Do
   registerTicketPages(app, deps);
   registerCustomerPages(app, deps);
   registerDevicePages(app, deps);
+  registerWebhookPages(app, deps);
 }

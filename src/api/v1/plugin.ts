@@ -9,6 +9,7 @@ import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
 import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 import { integrationTokenAuthenticator, UNAUTHORIZED_MESSAGE, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
 import { v1ValidatorCompiler } from './validation.js';
@@ -56,4 +57,5 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerDeviceRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   await registerTelemetryRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
 }
