@@ -6,6 +6,7 @@ import type { Database } from './db/connect.js';
 import type { DomainContext } from './domain/context.js';
 import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
 import { registerHealthRoutes } from './api/health.js';
+import { mcpPlugin } from './api/mcp/http.js';
 import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations-v2/plugin.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
   });
   await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
+  await app.register(mcpPlugin, { ctx });
   await registerApiReference(app);
   await app.register(webPlugin, { ctx, config });
 
