@@ -54,7 +54,7 @@ export interface ConnectOptions {
 
 export function connectDatabase(target: DatabaseTarget, options: ConnectOptions = {}): Database {
   if (target.kind === 'sqlite') return connectSqlite(target.path, options);
-  return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements);
+  return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements, target.statementTimeoutMs);
 }
 
 function connectSqlite(path: string, options: ConnectOptions): Database {
@@ -128,10 +128,12 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
   };
 }
 
-function connectPostgres(url: string, poolSize: number, namedStatements: boolean): Database {
+function connectPostgres(url: string, poolSize: number, namedStatements: boolean, statementTimeoutMs: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // Set on each connection at its start; 0 is PostgreSQL's own "no limit".
+    statement_timeout: statementTimeoutMs,
     types: {
       getTypeParser: (oid: number, format?: unknown) => {
         // Hand timestamps back as the same ISO strings SQLite stores, so no caller sees a Date on one dialect only.
