@@ -11,6 +11,7 @@ import { registerCreateOrganization } from './create.js';
 import { registerDeleteOrganization } from './delete.js';
 import { IntegrationError, MESSAGES, sendFailure } from './envelope.js';
 import { registerGetOrganization } from './get.js';
+import { registerRevokeToken } from './revoke-token.js';
 import { registerToken } from './token.js';
 
 export const INTEGRATIONS_V2_PREFIX = '/v2/integrations';
@@ -22,6 +23,7 @@ export interface IntegrationsV2Options {
 
 export async function integrationsV2Plugin(app: FastifyInstance, { ctx, config }: IntegrationsV2Options): Promise<void> {
   app.decorateRequest('integrationOrganizationId', null);
+  app.decorateRequest('integrationTokenId', null);
 
   // The envelope's RequestId, also as a header (the contract's), next to the x-request-id every response carries.
   app.addHook('onRequest', async (request, reply) => {
@@ -49,10 +51,11 @@ export async function integrationsV2Plugin(app: FastifyInstance, { ctx, config }
 
   registerCreateOrganization(app, ctx, config);
   registerToken(app, ctx);
+  registerRevokeToken(app, ctx);
   registerGetOrganization(app, ctx);
   registerDeleteOrganization(app, ctx);
   methodNotAllowed(app, '/customer', ['PUT', 'PATCH']);
-  methodNotAllowed(app, '/token', ['GET', 'PUT', 'PATCH', 'DELETE']);
+  methodNotAllowed(app, '/token', ['GET', 'PUT', 'PATCH']);
 }
 
 /**
