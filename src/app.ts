@@ -15,7 +15,7 @@ import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { AccessLog } from './http/access-log.js';
 import { logUnhandledError } from './http/client-errors.js';
 import { routerErrorHandler } from './http/router-errors.js';
-import { setPageSecurityHeaders } from './http/security-headers.js';
+import { API_REFERENCE_STYLE_HASHES, setPageSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './http/request-id.js';
 import { dashboardRouterErrors, webPlugin } from './web/plugin.js';
 
@@ -89,7 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
   // The API reference is a page like the dashboard's: it gets the same headers (no framing, same-origin only).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/openapi.json' || request.url === '/docs' || request.url.startsWith('/docs/')) setPageSecurityHeaders(reply);
+    if (request.url === '/openapi.json' || request.url === '/docs' || request.url.startsWith('/docs/')) {
+      setPageSecurityHeaders(reply, API_REFERENCE_STYLE_HASHES);
+    }
   });
   await registerApiReference(app);
   await app.register(webPlugin, { ctx, config });
