@@ -1,7 +1,8 @@
 import type { Db } from '../../db/connect.js';
-import type { UserRow } from '../../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { UsersTable } from '../../db/schema.js';
 
-export async function insertUser(db: Db, row: UserRow): Promise<void> {
+export async function insertUser(db: Db, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 

@@ -9,7 +9,7 @@ import { idOr404, IdParams } from '../path-id.js';
 import { tagged } from '../schemas.js';
 import { MessageSchema, TicketSchema } from './presenter.js';
 
-const Response = Type.Composite([TicketSchema, Type.Object({ messages: Type.Array(MessageSchema, { description: 'The conversation, in order' }) })]);
+const Response = Type.Composite([TicketSchema, Type.Object({ messages: Type.Array(MessageSchema, { description: 'The conversation in order, internal notes included (kind note)' }) })]);
 
 export function registerGetTicket(app: FastifyInstance, ctx: DomainContext): void {
   app.get(
@@ -20,7 +20,7 @@ export function registerGetTicket(app: FastifyInstance, ctx: DomainContext): voi
       const id = idOr404(request.params, 'Ticket');
       const ticket = await getTicket(ctx.database.db, organizationId, id);
       if (!ticket) throw new V1Error('not_found', 'Ticket not found');
-      return { ...ticket, messages: await ticketMessages(ctx.database.db, organizationId, id) };
+      return { ...ticket, messages: await ticketMessages(ctx.database.db, organizationId, id, { includeNotes: true }) };
     },
   );
 }
