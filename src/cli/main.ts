@@ -3,13 +3,14 @@ import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
 import { orderLink } from './commands/order.js';
-import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
-import { userCreate } from './commands/user.js';
+import { orgCreate, orgList, orgPurge, orgRestore, orgUpdate } from './commands/org.js';
+import { userCreate, userDisable, userList, userResetPassword } from './commands/user.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
 export const COMMANDS: readonly Command[] = [
   orgCreate,
   orgList,
+  orgUpdate,
   orgRestore,
   orgPurge,
   keyCreate,
@@ -19,6 +20,9 @@ export const COMMANDS: readonly Command[] = [
   categoryList,
   orderLink,
   userCreate,
+  userList,
+  userResetPassword,
+  userDisable,
 ];
 
 function overview(): string {

@@ -15,6 +15,9 @@ import { registerDevicePages } from './pages/devices.js';
 import { registerIntegrationsPage } from './pages/integrations.js';
 import { registerSignInPages } from './pages/sign-in.js';
 import { registerTicketPages } from './pages/tickets.js';
+import { registerPasswordPages } from './pages/password.js';
+import { registerSettingsPage } from './pages/settings.js';
+import { registerUserPages } from './pages/users.js';
 import { SESSION_COOKIE } from './session.js';
 
 export interface WebDeps {
@@ -91,4 +94,7 @@ export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: Do
   registerTicketPages(app, deps);
   registerCustomerPages(app, deps);
   registerDevicePages(app, deps);
+  registerUserPages(app, deps);
+  registerSettingsPage(app, deps);
+  registerPasswordPages(app, deps);
 }

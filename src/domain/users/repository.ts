@@ -17,6 +17,7 @@ export async function findUserForSignIn(db: Db, email: string) {
       'users.email',
       'users.role',
       'users.password_hash',
+      'users.disabled_at',
       'organizations.deleted_at as organization_deleted_at',
     ])
     .where('users.email', '=', email)
