@@ -110,8 +110,8 @@ export function registerTicketPages(app: FastifyInstance, deps: WebDeps): void {
   <div class="field"><label for="q">Search title and messages</label><input type="search" id="q" name="q" maxlength="200" value="${q ?? ''}"></div>
   <div class="field"><label for="status">Status</label><select id="status" name="status">${options(TICKET_STATUSES, status, 'Any status')}</select></div>
   <div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${options(TICKET_PRIORITIES, priority, 'Any priority')}</select></div>
-  <button type="submit">Apply</button>
-  ${filtered ? html`<a href="/tickets">Clear</a>` : ''}
+  <button type="submit">Apply filters</button>
+  ${filtered ? html`<a href="/tickets">Clear filters</a>` : ''}
 </form>
 <p class="count" role="status">${total === 1 ? '1 ticket matches' : `${total} tickets match`}</p>
 ${list}
