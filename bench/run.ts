@@ -228,7 +228,7 @@ function scenarios(seeded: Seeded): Scenario[] {
     },
     {
       // What a write load does to reads in the same process: until the server stopped checkpointing on its event
-      // loop, every 600 ms of this stalled every request for 15-20 ms (docs/decisions.md).
+      // loop, every 600 ms of this stalled every request for 15-20 ms (docs/performance/experiments.md).
       name: 'mixed: getCustomer (4 connections) during createTicket (32)',
       kind: 'read',
       method: 'GET',

@@ -12,7 +12,11 @@ import { sendV1Error } from './api/v1/errors.js';
 import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
 import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
+import { startReadingsMaintenance } from './domain/telemetry/retention.js';
+import { createMailer } from './domain/mail/mailer.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './domain/outbox/worker.js';
 import { AccessLog } from './http/access-log.js';
+import { registerMqttIngest } from './ingest/plugin.js';
 import { requestIdFor } from './http/request-id.js';
 import { webPlugin } from './web/plugin.js';
 
@@ -22,6 +26,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Fastify logger settings; tests pass a stream to read what would be logged. */
   logger?: FastifyServerOptions['logger'];
+  /** The delivery worker's timings and name resolution (tests shorten the retry schedule and the timeout). */
+  outbox?: Partial<OutboxWorkerOptions>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -68,6 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   schedulePurge(app, ctx, config);
+  scheduleReadingsMaintenance(app, ctx, config);
+  registerMqttIngest(app, ctx, config);
+  scheduleOutbox(app, ctx, config, options.outbox);
   return app;
 }
 
@@ -89,5 +98,55 @@ function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config)
   });
   app.addHook('onClose', async () => {
     await schedule?.stop();
+  });
+}
+
+/** How often readings past their retention are removed (and, on PostgreSQL, the day partitions ahead created). */
+const READINGS_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Telemetry's periodic job, once at start and then hourly, in every server process (domain/telemetry/retention.ts:
+ * safe when several run it at once).
+ */
+function scheduleReadingsMaintenance(app: FastifyInstance, ctx: DomainContext, config: Config): void {
+  let schedule: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    schedule = startReadingsMaintenance(ctx, {
+      retentionDays: config.telemetryRetentionDays,
+      intervalMs: READINGS_MAINTENANCE_INTERVAL_MS,
+      onResult: (error, result) => {
+        if (error) app.log.error({ err: error }, 'telemetry retention or partition maintenance failed');
+        else if (result && (result.droppedPartitions.length > 0 || result.deletedReadings > 0 || result.createdPartitions.length > 0)) {
+          app.log.info(result, 'telemetry maintenance');
+        }
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
+  });
+}
+
+/**
+ * The outbox's delivery worker runs in every server process (domain/outbox/worker.ts): started once the app is
+ * ready, stopped on close after the attempts in flight had a bounded time to finish.
+ */
+function scheduleOutbox(app: FastifyInstance, ctx: DomainContext, config: Config, options: Partial<OutboxWorkerOptions> = {}): void {
+  let worker: OutboxWorker | undefined;
+  app.addHook('onReady', async () => {
+    const timeoutMs = options.requestTimeoutMs ?? 10_000;
+    worker = startOutboxWorker(
+      ctx,
+      {
+        allowPrivate: config.webhookAllowPrivate,
+        publicUrl: config.publicUrl,
+        mailer: config.mail ? createMailer(config.mail, timeoutMs) : null,
+        onError: (error, what) => app.log.error({ err: error }, what),
+      },
+      options,
+    );
+  });
+  app.addHook('onClose', async () => {
+    await worker?.stop();
   });
 }

@@ -8,9 +8,18 @@ export type DatabaseTarget =
   | {
       kind: 'postgres';
       url: string;
-      /** Server-side named statements (db/pg-named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false turns them off. */
+      /** Server-side named statements (db/postgres/named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false turns them off. */
       namedStatements: boolean;
     };
+
+export interface SqliteSwitches {
+  /** TELEMAP_SQLITE_GROUP_COMMIT */
+  readonly groupCommit: boolean;
+  /** TELEMAP_SQLITE_READ_GROUP */
+  readonly readGroup: boolean;
+  /** TELEMAP_SQLITE_WRITE_GATE */
+  readonly writeGate: boolean;
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -18,6 +27,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly database: DatabaseTarget;
+  /** SQLite's mechanisms, each on unless turned off for an incident (docs/architecture.md). */
+  readonly sqlite: SqliteSwitches;
   /** The platform operator's token for provisioning organizations; null when not configured. */
   readonly adminToken: string | null;
   readonly logLevel: LogLevel;
@@ -42,6 +53,11 @@ export interface Config {
   readonly mqttUrl: string | null;
   /** The shared-subscription group on the external broker (TELEMAP_MQTT_SHARE_GROUP, default `telemap`). */
   readonly mqttShareGroup: string;
+  /**
+   * This process's client id on the external broker (TELEMAP_MQTT_CLIENT_ID); null: derived from the host name and
+   * the HTTP port. It must stay the same across restarts of one process and differ between processes (src/ingest).
+   */
+  readonly mqttClientId: string | null;
   /** Days readings are kept (TELEMAP_TELEMETRY_RETENTION_DAYS, default 90). */
   readonly telemetryRetentionDays: number;
   /** An OpenAI-compatible model that rewrites diagnoses (TELEMAP_LLM_*); null: the rules' text is kept. */
@@ -82,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const host = env.HOST?.trim() || '127.0.0.1';
   const namedStatements = parseBoolean('TELEMAP_PG_NAMED_STATEMENTS', env.TELEMAP_PG_NAMED_STATEMENTS, true, problems);
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd, namedStatements, problems);
+  const sqlite: SqliteSwitches = Object.freeze({
+    groupCommit: parseBoolean('TELEMAP_SQLITE_GROUP_COMMIT', env.TELEMAP_SQLITE_GROUP_COMMIT, true, problems),
+    readGroup: parseBoolean('TELEMAP_SQLITE_READ_GROUP', env.TELEMAP_SQLITE_READ_GROUP, true, problems),
+    writeGate: parseBoolean('TELEMAP_SQLITE_WRITE_GATE', env.TELEMAP_SQLITE_WRITE_GATE, true, problems),
+  });
 
   const adminToken = env.TELEMAP_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && adminToken.length < 16) {
@@ -126,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (!/^[A-Za-z0-9_.-]+$/.test(mqttShareGroup)) {
     problems.push(`TELEMAP_MQTT_SHARE_GROUP may hold only letters, digits, '_', '.' and '-' (got "${mqttShareGroup}")`);
   }
+  const mqttClientId = env.TELEMAP_MQTT_CLIENT_ID?.trim() || null;
+  if (mqttClientId !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(mqttClientId)) {
+    problems.push(`TELEMAP_MQTT_CLIENT_ID may hold only letters, digits, '_', '.' and '-', at most 100 (got "${mqttClientId}")`);
+  }
   const telemetryRetentionDays = parsePositiveInteger(
     'TELEMAP_TELEMETRY_RETENTION_DAYS',
     env.TELEMAP_TELEMETRY_RETENTION_DAYS,
@@ -141,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     port,
     host,
     database: Object.freeze(database),
+    sqlite,
     adminToken,
     logLevel,
     rateLimit: rateLimit && Object.freeze(rateLimit.map((w) => Object.freeze(w))),
@@ -152,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     mqttPort,
     mqttUrl,
     mqttShareGroup,
+    mqttClientId,
     telemetryRetentionDays,
     llm: llm && Object.freeze(llm),
     mail: mail && Object.freeze(mail),

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const database = connectDatabase(config.database);
+  const database = connectDatabase(config.database, config.sqlite);
   await migrateToLatest(database);
   const app = await buildApp({ config, database });
 

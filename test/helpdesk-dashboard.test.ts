@@ -264,6 +264,30 @@ describeEachDialect(
       }
     });
 
+    it("e-mails an agent's public reply to the customer with the reference and Reply-To, and never a note", async () => {
+      const { organizationId, apiKey } = await h.newOrg();
+      const admin = await browserAs(h, organizationId, 'admin');
+      assert.equal((await admin.post('/settings', { supportEmail: 'help@heating.example' })).statusCode, 303);
+      const customerEmail = uniqueEmail('mailme');
+      await createCustomerViaExt(h, apiKey, customerEmail, 'Mia');
+      const created = await h.extPost('/ticket/createTicket', apiKey, { customerEmail, title: 'No hot water', messages: [{ role: 'customer', content: 'Cold showers' }] });
+      const ticketId = (created.json() as { ticketId: string }).ticketId;
+      await admin.post(`/tickets/${ticketId}/replies`, { kind: 'note', content: 'NOTE-NEVER-MAILED' });
+      await admin.post(`/tickets/${ticketId}/replies`, { kind: 'message', content: 'We will send an engineer on Tuesday.' });
+      await until(() => mails.some((m) => m.to === customerEmail), 'the reply was not e-mailed', 20_000);
+      const mail = mails.filter((m) => m.to === customerEmail);
+      assert.equal(mail.length, 1, 'one e-mail: the public reply only');
+      const raw = mail[0]!.text.replace(/=\r?\n/g, '');
+      assert.match(raw, new RegExp(`^Subject: \\[#${ticketId.slice(0, 8)}\\] Re: No hot water`, 'm'));
+      assert.match(raw, /^Reply-To: help@heating\.example/m);
+      assert.match(raw, /We will send an engineer on Tuesday\./);
+      assert.ok(!raw.includes('NOTE-NEVER-MAILED'));
+      // A customer's own message is not mailed back to them.
+      await h.request({ method: 'POST', url: `/api/v1/tickets/${ticketId}/messages`, headers: { 'x-api-key': apiKey }, body: { role: 'customer', content: 'Thanks!' } });
+      const deliveries = await h.database.db.selectFrom('deliveries').select(['target', 'status']).where('organization_id', '=', organizationId).where('channel', '=', 'email').execute();
+      assert.deepEqual(deliveries.map((d) => d.target), [`mailto:${customerEmail}`]);
+    });
+
     it('saves the support address on the Settings page', async () => {
       const { organizationId } = await h.newOrg();
       const admin = await browserAs(h, organizationId, 'admin');

@@ -1,6 +1,7 @@
 // `telemap`: the operator's command line. Each subcommand lives in commands/; this file only dispatches.
 import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
+import { deviceToken } from './commands/device.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
 import { orderLink } from './commands/order.js';
 import { orgCreate, orgList, orgPurge, orgRestore, orgUpdate } from './commands/org.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   userList,
   userResetPassword,
   userDisable,
+  deviceToken,
 ];
 
 function overview(): string {

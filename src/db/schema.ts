@@ -284,6 +284,49 @@ export interface OutboxEventsTable {
   dispatched_at: string | null;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  /** JSON array of event types, or null: every event. */
+  events: string | null;
+  format: 'standard' | 'slack';
+  description: string | null;
+  /** `whsec_…`, as shown at creation: it signs, so it cannot be a hash. Never shown again, never logged. */
+  secret: string;
+  enabled: StoredBoolean;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  failing_since: string | null;
+  next_send_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  organization_id: string;
+  event_id: string;
+  channel: 'webhook' | 'email';
+  /** The endpoint id, or `mailto:<address>`: one delivery per (event, target). */
+  target: string;
+  endpoint_id: string | null;
+  /** E-mail: JSON {customerId, email, name} of the owner. */
+  recipient: string | null;
+  status: 'pending' | 'delivered' | 'failed';
+  /** Attempts started so far. */
+  attempt: number;
+  /** When the next attempt is due; while one runs, when its lease ends. */
+  next_attempt_at: string;
+  claim_token: string | null;
+  first_attempt_at: string | null;
+  response_status: number | null;
+  error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   api_keys: ApiKeysTable;
@@ -307,6 +350,8 @@ export interface Tables {
   rule_states: RuleStatesTable;
   alerts: AlertsTable;
   outbox_events: OutboxEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  deliveries: DeliveriesTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;

@@ -11,6 +11,7 @@ export type DomainProblem =
   | { code: 'customer_email_taken'; customerId: string }
   | { code: 'user_email_taken' }
   | { code: 'ticket_not_found' }
+  | { code: 'webhook_not_found' }
   | { code: 'device_not_found' }
   | { code: 'device_type_required' }
   | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] }

@@ -3,7 +3,7 @@ import type { SessionUser } from '../domain/sessions/service.js';
 import { html, type Html, type Renderable } from './html.js';
 import { ASSET_VERSION } from './assets.js';
 
-export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'users' | 'settings' | 'none';
+export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'webhooks' | 'users' | 'settings' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -22,7 +22,12 @@ function nav(user: SessionUser, section: Section): Html {
     ['devices', '/devices', 'Devices'],
   ];
   if (user.role === 'admin') {
-    links.push(['integrations', '/integrations', 'Integrations'], ['users', '/users', 'Users'], ['settings', '/settings', 'Settings']);
+    links.push(
+      ['integrations', '/integrations', 'Integrations'],
+      ['webhooks', '/webhooks', 'Webhooks'],
+      ['users', '/users', 'Users'],
+      ['settings', '/settings', 'Settings'],
+    );
   }
   return html`<nav aria-label="Main">
     <ul class="nav">

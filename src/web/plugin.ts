@@ -18,6 +18,7 @@ import { registerTicketPages } from './pages/tickets.js';
 import { registerPasswordPages } from './pages/password.js';
 import { registerSettingsPage } from './pages/settings.js';
 import { registerUserPages } from './pages/users.js';
+import { registerWebhookPages } from './pages/webhooks.js';
 import { SESSION_COOKIE } from './session.js';
 
 export interface WebDeps {
@@ -97,4 +98,5 @@ export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: Do
   registerUserPages(app, deps);
   registerSettingsPage(app, deps);
   registerPasswordPages(app, deps);
+  registerWebhookPages(app, deps);
 }

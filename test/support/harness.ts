@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import type { DialectName } from '../../src/db/dialect.js';
@@ -50,6 +50,8 @@ export interface HarnessOptions {
    * them, before the app is built.
    */
   upgradeFrom?: { migration: MigrationName; populate(database: Database): Promise<void> };
+  /** The outbox delivery worker's options (a short retry schedule and timeout, a test's name resolution). */
+  outbox?: AppOptions['outbox'];
 }
 
 /** A scratch database of either dialect: its target for the app or a child process, and how to remove it. */
@@ -107,7 +109,7 @@ function lazyHarness(dialect: DialectName, options: HarnessOptions) {
       await migrateToLatest(database);
       const clock = new MovableClock();
       const ctx: DomainContext = { database, clock };
-      const app = await buildApp({ config, database, clock, logger: false });
+      const app = await buildApp({ config, database, clock, logger: false, outbox: options.outbox });
       await app.ready();
       const request: Harness['request'] = (opts) => {
         const { body, ...rest } = opts;

@@ -7,7 +7,9 @@ import { isDomainError } from '../../domain/errors.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
+import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 import { integrationTokenAuthenticator, UNAUTHORIZED_MESSAGE, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
 import { v1ValidatorCompiler } from './validation.js';
@@ -54,4 +56,6 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  await registerTelemetryRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
 }

@@ -28,6 +28,16 @@ export interface NewEvent {
   createdAt: string;
 }
 
+let recorded = 0;
+
+/**
+ * How many events this process has recorded (committed or not). The worker compares it after each commit, to wake
+ * at once when a commit may have carried an event, rather than at its next poll.
+ */
+export function eventsRecordedInProcess(): number {
+  return recorded;
+}
+
 /** Records an event; `db` must be the transaction of the change it announces. Returns the event id. */
 export async function recordEvent(db: Db, event: NewEvent): Promise<string> {
   const id = `evt_${newId().replaceAll('-', '')}`;
@@ -42,5 +52,6 @@ export async function recordEvent(db: Db, event: NewEvent): Promise<string> {
       dispatched_at: null,
     })
     .execute();
+  recorded++;
   return id;
 }

@@ -9,7 +9,7 @@ import type { ExtRoute } from '../route.js';
 export const MAX_BULK_DEVICES = 1000;
 /**
  * Bulk requests handled at once per process: one writing while the next is read and checked. SQLite commits them
- * one at a time whatever this is; more only held more parsed bodies in memory (docs/decisions.md).
+ * one at a time whatever this is; more only held more parsed bodies in memory (docs/performance/experiments.md).
  */
 const BULK_CONCURRENCY = 2;
 

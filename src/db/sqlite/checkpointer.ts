@@ -8,15 +8,15 @@
 // frame in it has been copied, and under a steady stream of writes the thread never gets there, since the server
 // commits more while it copies. The WAL then grew to the backstop, and the server's own checkpoint ran on the event
 // loop: two fsyncs, 15-20 ms in which no request, read or write, was served, every 600 ms of a ticket-creating
-// benchmark (docs/decisions.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back new
-// write transactions (db/write-gate.ts), copies the last frames and fsyncs, and lets the writes go; the next one
+// benchmark (docs/performance/experiments.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back new
+// write transactions (db/sqlite/write-gate.ts), copies the last frames and fsyncs, and lets the writes go; the next one
 // starts the WAL over. Writes wait as long as before, but the event loop does not: reads go on being answered.
 //
 // Durability does not change: commits are not fsynced either way (synchronous = NORMAL), and a checkpoint
 // interrupted by a crash is redone from the WAL when the database is next opened.
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
+import type { CheckpointWorkerData } from './checkpoint-worker.js';
 import type { WriteGate } from './write-gate.js';
 
 const CHECKPOINT_INTERVAL_MS = 100;
@@ -33,59 +33,6 @@ const CATCH_UP_TRIES = 10;
 /** The longest the thread may hold writes back, whatever it is doing: a few times a slow disk's two fsyncs. */
 const MAX_WRITE_PAUSE_MS = 250;
 
-// The thread's whole program. It is JavaScript source rather than a module of its own because Node 20 does not
-// apply the TypeScript loader (tsx, in tests) to worker threads. A PASSIVE checkpoint never waits for and never
-// blocks the server's reads and writes: it copies what no reader still needs. An error (a full disk, say) ends the
-// thread. Messages: the thread sends 'hold-writes' and waits for 'writes-held', checkpoints, and sends
-// 'release-writes'; the server sends 'stop' to end it.
-const CHECKPOINT_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const SqliteDatabase = require(workerData.driver);
-const sqlite = new SqliteDatabase(workerData.path);
-const checkpoint = () => sqlite.pragma('wal_checkpoint(PASSIVE)')[0];
-let holding = false;
-let askAbove = workerData.restartFrames;
-let lastLog = 0;
-const timer = setInterval(() => {
-  if (holding) return;
-  let { log } = checkpoint();
-  // The WAL started over since the last look: ask again once it is long again.
-  if (log < lastLog) askAbove = workerData.restartFrames;
-  lastLog = log;
-  if (log >= askAbove) {
-    // Catch up first, while writes go on. SQLite fsyncs the database file only in a checkpoint that copies up to
-    // the WAL's end, which under steady writes almost never happens: left alone, the held checkpoint below fsynced
-    // everything copied since the last hold, and writes waited a median of 14 ms (up to 31) in the ticket benchmark;
-    // after catching up, 3.6-4.5 ms (up to 13.5). A checkpoint that starts where the previous one ended found no
-    // commit in between, so that previous one reached the end and fsynced.
-    for (let tries = 0; tries < workerData.catchUpTries; tries++) {
-      const next = checkpoint().log;
-      if (next === log) break;
-      log = next;
-    }
-    holding = true;
-    // If the WAL does not start over after this (another process keeps reading old frames), ask again only once it
-    // has grown as much again, rather than holding writes back at every interval.
-    askAbove = log + workerData.restartFrames;
-    parentPort.postMessage('hold-writes');
-  }
-}, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message === 'writes-held') {
-    try {
-      checkpoint();
-    } finally {
-      holding = false;
-      parentPort.postMessage('release-writes');
-    }
-  } else if (message === 'stop') {
-    clearInterval(timer);
-    sqlite.close();
-    parentPort.close();
-  }
-});
-`;
-
 export interface Checkpointer {
   /** Ends the thread and closes its connection. */
   stop(): Promise<void>;
@@ -94,20 +41,21 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** Tests lower it to make the thread hold writes back at every interval. */
   restartFrames?: number;
+  /**
+   * False: the thread only copies the WAL back and never holds writes back to start it over (no gate); the WAL then
+   * starts over only when a write happens to begin right after a checkpoint that reached its end.
+   */
+  holdWrites?: boolean;
 }
 
 export function startCheckpointer(sqlite: SqliteDatabase.Database, path: string, gate: WriteGate, options: CheckpointerOptions = {}): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CHECKPOINT_THREAD, {
-    eval: true,
-    workerData: {
-      driver,
-      path,
-      intervalMs: CHECKPOINT_INTERVAL_MS,
-      restartFrames: options.restartFrames ?? RESTART_FRAMES,
-      catchUpTries: CATCH_UP_TRIES,
-    },
-  });
+  const workerData: CheckpointWorkerData = {
+    path,
+    intervalMs: CHECKPOINT_INTERVAL_MS,
+    restartFrames: options.holdWrites === false ? null : (options.restartFrames ?? RESTART_FRAMES),
+    catchUpTries: CATCH_UP_TRIES,
+  };
+  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
   // The thread must not keep a finished CLI command or test process alive.
   worker.unref();
   sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);

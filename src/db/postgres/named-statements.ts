@@ -1,7 +1,7 @@
 // node-postgres sends every parameterized query as an unnamed statement, which PostgreSQL parses and plans again
 // on each call. A named statement is parsed once per connection and then only bound and executed: in the
 // benchmark, back to back, getCustomer went from 1,073 to 1,702 requests/s and the update from 1,660 to 2,689
-// (docs/decisions.md).
+// (docs/architecture.md).
 //
 // Statements are named by a hash of their text; each connection keeps its own. Only texts up to 4096 characters
 // are named, and at most MAX_PER_CONNECTION per connection, since the server keeps every one of them in memory
@@ -22,7 +22,7 @@ const IN_FAILED_TRANSACTION = '25P02';
 /**
  * A statement planned before another process changed a table under it, run inside a transaction: PostgreSQL has
  * aborted the transaction. The statement now runs unnamed on every connection, so running the whole transaction
- * again succeeds (db/transaction.ts does).
+ * again succeeds (db/postgres/connect.ts does).
  */
 export class StalePlanError extends Error {
   constructor(stale: unknown) {

@@ -1,7 +1,7 @@
 // SQLite only: the write transactions that requests start in the same turn of the event loop commit together.
 //
 // A SQLite commit writes every page the transaction dirtied to the WAL, one system call per page, and in a
-// ticket-creating benchmark that commit was the largest single cost of the request (docs/decisions.md). Several
+// ticket-creating benchmark that commit was the largest single cost of the request (docs/performance/experiments.md). Several
 // requests' transactions, run as one, pay for BEGIN, COMMIT and Kysely's transaction machinery once, and a page
 // that several of them dirty (the right-most leaf of an index) goes to the WAL once. This is group commit, as
 // PostgreSQL and most databases do it.
@@ -13,15 +13,16 @@
 // every work that had run in it fails with that error, including those that had succeeded, since none of them
 // committed; the works it had not started yet run in the next group.
 //
-// Requests join a group for as long as it has not started (db/turn-queue.ts): one request alone waits for nothing,
+// Requests join a group for as long as it has not started (db/sqlite/turn-queue.ts): one request alone waits for nothing,
 // and while one group runs, the requests that arrive wait for the next. better-sqlite3 runs each statement
 // synchronously, so a group runs from BEGIN to COMMIT without giving the event loop a turn, and nothing else runs on
 // the connection in between: reads wait for Kysely's connection lock like any query behind a transaction.
 //
 // Each group passes through the write gate, if given one: the checkpoint thread closes it for a moment now and then
-// (db/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
+// (db/sqlite/write-gate.ts), and the works that arrive meanwhile wait, together, for the next group.
 import { CompiledQuery, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import { turnQueue, type Pending } from './turn-queue.js';
+import { runWriteWork, type OpenWrite } from './open-write.js';
 import type { WriteGate } from './write-gate.js';
 
 export type Work<DB, T> = (trx: Transaction<DB>) => Promise<T>;
@@ -51,12 +52,14 @@ export interface GroupCommit<DB> {
 export interface GroupCommitOptions {
   /** How long a group may run before it commits (default 5 ms; tests raise it so that a slow moment never splits one). */
   maxGroupMs?: number;
-  /** Where each group waits while the checkpoint thread holds writes back (db/write-gate.ts). */
+  /** Where each group waits while the checkpoint thread holds writes back (db/sqlite/write-gate.ts). */
   gate?: WriteGate;
+  /** Told when a group's transaction holds the connection, so that reads started inside it are refused. */
+  writes?: OpenWrite;
 }
 
 export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}): GroupCommit<DB> {
-  const { maxGroupMs = DEFAULT_MAX_GROUP_MS, gate } = options;
+  const { maxGroupMs = DEFAULT_MAX_GROUP_MS, gate, writes } = options;
   const enqueue = turnQueue<Work<DB, unknown>>(async (waiting) => {
     while (waiting.length > 0) {
       // The group is chosen once the gate lets it in, so that it takes every work that arrived while it was closed.
@@ -64,7 +67,7 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}
       const candidates = waiting.splice(0, MAX_GROUP_SIZE);
       let ran: number;
       try {
-        ran = await runGroup(db, candidates, maxGroupMs);
+        ran = await runGroup(db, candidates, maxGroupMs, writes);
       } catch (error) {
         // runGroup settles what it runs and is not meant to throw; if a bug made it, failing the group's requests
         // (settled ones stay as they are) keeps every later write from waiting forever behind the queue.
@@ -80,7 +83,12 @@ export function groupCommit<DB>(db: Kysely<DB>, options: GroupCommitOptions = {}
 }
 
 /** Runs the candidates in order until a bound is reached, settles those it ran, and says how many that was. */
-async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWork<DB>>, maxGroupMs: number): Promise<number> {
+async function runGroup<DB>(
+  db: Kysely<DB>,
+  candidates: ReadonlyArray<PendingWork<DB>>,
+  maxGroupMs: number,
+  writes: OpenWrite | undefined,
+): Promise<number> {
   let trx: ControlledTransaction<DB>;
   try {
     trx = await db.startTransaction().execute();
@@ -89,6 +97,7 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWor
     for (const pending of candidates) pending.reject(error);
     return candidates.length;
   }
+  writes?.begin();
   // A lone work needs no savepoint: if it fails, the whole transaction rolls back instead of committing.
   const lone = candidates.length === 1;
   const started = performance.now();
@@ -99,7 +108,7 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWor
     for (const pending of candidates) {
       if (ran > 0 && performance.now() - started >= maxGroupMs) break;
       ran++;
-      outcomes.push(lone ? await settle(() => pending.work(trx)) : await runUnderSavepoint(trx, pending.work));
+      outcomes.push(lone ? await settle(() => runWriteWork(pending.work, trx)) : await runUnderSavepoint(trx, pending.work));
     }
     if (lone && !outcomes[0]!.ok) await trx.rollback().execute();
     else await trx.commit().execute();
@@ -108,6 +117,8 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWor
     await trx.rollback().execute().catch(() => undefined);
     for (const pending of candidates.slice(0, ran)) pending.reject(error);
     return ran;
+  } finally {
+    writes?.end();
   }
   outcomes.forEach((outcome, i) => {
     const pending = candidates[i]!;
@@ -123,7 +134,7 @@ async function runGroup<DB>(db: Kysely<DB>, candidates: ReadonlyArray<PendingWor
  */
 async function runUnderSavepoint<DB>(trx: ControlledTransaction<DB>, work: Work<DB, unknown>): Promise<Outcome> {
   await trx.executeQuery(SET_SAVEPOINT);
-  const outcome = await settle(() => work(trx));
+  const outcome = await settle(() => runWriteWork(work, trx));
   if (!outcome.ok) await trx.executeQuery(UNDO_TO_SAVEPOINT);
   await trx.executeQuery(RELEASE_SAVEPOINT);
   return outcome;

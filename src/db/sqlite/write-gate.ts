@@ -1,6 +1,6 @@
 // SQLite only: lets the checkpoint thread hold back new write transactions for the few milliseconds it needs to copy
 // the last of the WAL into the database file, so that the server's next write can start the WAL over from its
-// beginning. Why that matters is in db/sqlite-checkpointer.ts. Reads never pass through the gate, and no
+// beginning. Why that matters is in db/sqlite/checkpointer.ts. Reads never pass through the gate, and no
 // correctness depends on it: a write that slips past (one not started through the gate) only means the WAL is not
 // started over this time.
 
