@@ -20,6 +20,9 @@ import { registerIntegrationsPage } from './pages/integrations.js';
 import { registerRulePages } from './pages/rules.js';
 import { registerSignInPages } from './pages/sign-in.js';
 import { registerTicketPages } from './pages/tickets.js';
+import { registerPasswordPages } from './pages/password.js';
+import { registerSettingsPage } from './pages/settings.js';
+import { registerUserPages } from './pages/users.js';
 import { registerWebhookPages } from './pages/webhooks.js';
 import { SESSION_COOKIE } from './session.js';
 
@@ -102,6 +105,9 @@ export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: Do
   registerTicketPages(app, deps);
   registerCustomerPages(app, deps);
   registerDevicePages(app, deps);
+  registerUserPages(app, deps);
+  registerSettingsPage(app, deps);
+  registerPasswordPages(app, deps);
   registerWebhookPages(app, deps);
   registerAlertPages(app, deps);
   registerRulePages(app, deps);
