@@ -14,6 +14,7 @@ import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
 import { startDiagnosisRewrites } from './domain/alerts/llm.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { startRuleSweep } from './domain/rules/sweep.js';
+import { startReadingsMaintenance } from './domain/telemetry/retention.js';
 import { AccessLog } from './http/access-log.js';
 import { requestIdFor } from './http/request-id.js';
 import { webPlugin } from './web/plugin.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   schedulePurge(app, ctx, config);
   scheduleRuleWork(app, ctx, config, options.llmTimeoutMs);
+  scheduleReadingsMaintenance(app, ctx, config);
   return app;
 }
 
@@ -113,5 +115,31 @@ function scheduleRuleWork(app: FastifyInstance, ctx: DomainContext, config: Conf
   });
   app.addHook('onClose', async () => {
     await Promise.all(running.map((r) => r.stop()));
+  });
+}
+
+/** How often readings past their retention are removed (and, on PostgreSQL, the day partitions ahead created). */
+const READINGS_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Telemetry's periodic job, once at start and then hourly, in every server process (domain/telemetry/retention.ts:
+ * safe when several run it at once).
+ */
+function scheduleReadingsMaintenance(app: FastifyInstance, ctx: DomainContext, config: Config): void {
+  let schedule: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    schedule = startReadingsMaintenance(ctx, {
+      retentionDays: config.telemetryRetentionDays,
+      intervalMs: READINGS_MAINTENANCE_INTERVAL_MS,
+      onResult: (error, result) => {
+        if (error) app.log.error({ err: error }, 'telemetry retention or partition maintenance failed');
+        else if (result && (result.droppedPartitions.length > 0 || result.deletedReadings > 0 || result.createdPartitions.length > 0)) {
+          app.log.info(result, 'telemetry maintenance');
+        }
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
   });
 }

@@ -1,6 +1,7 @@
 // `telemap`: the operator's command line. Each subcommand lives in commands/; this file only dispatches.
 import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
+import { deviceToken } from './commands/device.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
 import { orderLink } from './commands/order.js';
 import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   categoryList,
   orderLink,
   userCreate,
+  deviceToken,
 ];
 
 function overview(): string {

@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { digestsEqual, generateSecret, hashSecret } from '../secrets.js';
+import { findDeviceByIdentifier } from '../devices/repository.js';
+import { findLiveOrganization } from '../orgs/repository.js';
 
 export const DEVICE_TOKEN_PREFIX = 'tlmd_';
 const RANDOM_LENGTH = 40;
@@ -89,4 +91,13 @@ export async function authenticateDeviceToken(
     .executeTakeFirst();
   if (!row || !digestsEqual(row.token_hash, digest)) return null;
   return { organizationId: row.organization_id, deviceId: row.device_id, identifier: row.identifier };
+}
+
+/** The same for a device named by its identifier (the CLI); organization_not_found for a missing or deleted one. */
+export async function issueDeviceTokenByIdentifier(ctx: DomainContext, organizationId: string, identifier: string): Promise<IssuedDeviceToken> {
+  const { db } = ctx.database;
+  if (!(await findLiveOrganization(db, organizationId))) throw new DomainError({ code: 'organization_not_found' });
+  const device = await findDeviceByIdentifier(db, organizationId, identifier);
+  if (!device) throw new DomainError({ code: 'device_not_found' });
+  return issueDeviceToken(ctx, organizationId, device.id);
 }

@@ -12,11 +12,13 @@ import { idOr404, IdParams } from '../path-id.js';
 import { tagged } from '../schemas.js';
 
 const Value = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
+// [ts, value]. Not a TypeBox tuple: the serializer cannot match a union inside tuple items.
+const Point = Type.Array(Value, { minItems: 2, maxItems: 2, description: '[ts in ms, value]' });
 const Latest = Type.Object({
   data: Type.Record(Type.String(), Type.Object({ ts: Type.Integer(), value: Value }), { description: 'Latest reading per key' }),
 });
 const History = Type.Object({
-  data: Type.Record(Type.String(), Type.Array(Type.Tuple([Type.Integer(), Value])), { description: '[ts, value] per key, oldest first' }),
+  data: Type.Record(Type.String(), Type.Array(Point), { description: '[ts, value] per key, oldest first' }),
   downsampled: Type.Boolean({ description: 'True when a key had more readings in the range than maxPoints' }),
 });
 
