@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
@@ -52,6 +53,17 @@ async function scratchUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -72,12 +84,16 @@ async function main(): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) await database.db.insertInto('devices').values(rows.slice(i, i + 500)).execute();
   await database.close();
 
-  const port = 4100 + Math.floor(Math.random() * 800);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
     env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
+  server.on('exit', (code, signal) => {
+    if (!stopping) console.error(`server exited early: ${code ?? signal}`);
+  });
+  let stopping = false;
   try {
     for (;;) {
       try {
@@ -155,6 +171,7 @@ async function main(): Promise<void> {
       return res.data.find((d) => d.identifier === identifier)!.id;
     }
   } finally {
+    stopping = true;
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await scratch.drop();
