@@ -21,6 +21,8 @@
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
+//   --ingest               the telemetry ingest scenarios instead (bench/ingest.ts): batch path against the storage
+//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
@@ -63,6 +65,7 @@ const { values: args } = parseArgs({
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
     stall: { type: 'boolean', default: false },
+    ingest: { type: 'boolean', default: false },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -665,4 +668,9 @@ function printMarkdown(head: string[], body: string[][]): void {
   console.log();
 }
 
-await main();
+if (args.ingest) {
+  const { runIngestBench } = await import('./ingest.js');
+  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']! });
+} else {
+  await main();
+}
