@@ -21,6 +21,8 @@
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
+//   --mqtt                 instead of the HTTP scenarios: QoS 1 publishes from 100 device connections to the embedded
+//                          MQTT broker (bench/mqtt.ts), with --db, --duration, --warmup and --profile
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
@@ -56,6 +58,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'boolean', default: false },
+    mqtt: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
@@ -645,4 +648,5 @@ function printMarkdown(head: string[], body: string[][]): void {
   console.log();
 }
 
-await main();
+if (args.mqtt) await (await import('./mqtt.js')).runMqttBench({ dialect, duration, warmup, profile: args.profile });
+else await main();
