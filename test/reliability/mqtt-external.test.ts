@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect as connectTcp } from 'node:net';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { systemClock } from '../../src/clock.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -166,6 +167,73 @@ describe('MQTT external broker, shared subscription [postgres]', { skip: skip ??
         rows.map((row) => row.num),
         expected,
       );
+    }
+  });
+
+  it('a message not committed when its process is killed is sent again to the restarted process', async () => {
+    const scratch = await scratchDatabase('postgres');
+    const db = connectDatabase(scratch.target, { poolSize: 2 });
+    const clientId = `telemap-test-${run}-crash`;
+    clientIds.push(clientId);
+    const started: ServerProcess[] = [];
+    const locker = new pg.Client({ connectionString: scratch.url });
+    try {
+      await migrateToLatest(db);
+      const { organizationId } = await createOrganizationWithKey({ database: db, clock: systemClock }, { name: 'MQTT redelivery' });
+      const deviceId = newId();
+      const now = new Date().toISOString();
+      await db.db
+        .insertInto('devices')
+        .values({ id: deviceId, organization_id: organizationId, identifier: 'SN-REDELIVER', type: 'thermostat', metadata: '{}', created_at: now, updated_at: now })
+        .execute();
+      const env = {
+        DATABASE_URL: scratch.url,
+        LOG_LEVEL: 'info',
+        TELEMAP_MQTT_URL: BROKER_URL,
+        TELEMAP_MQTT_SHARE_GROUP: `${group}-crash`,
+        TELEMAP_MQTT_CLIENT_ID: clientId,
+      };
+      const subscribed = (server: ServerProcess) =>
+        until(
+          () => logLines(server).some((line) => line.msg === 'MQTT subscriber connected to the external broker'),
+          `not subscribed:\n${server.output()}`,
+          30_000,
+        );
+      const first = await startServer(env);
+      started.push(first);
+      await subscribed(first);
+
+      // The device row is locked, so the process takes the message but cannot commit it.
+      await locker.connect();
+      await locker.query('begin');
+      await locker.query('select id from devices where id = $1 for update', [deviceId]);
+      const publisher = await connectClient(BROKER_URL, { clientId: `telemap-test-${run}-crash-publisher` });
+      const ts = Date.now() - 60_000;
+      await publishAcked(publisher, `telemap/${organizationId}/devices/SN-REDELIVER/telemetry`, JSON.stringify({ ts, values: { temperature: 7 } }));
+      await endClient(publisher);
+      await until(async () => {
+        const waiting = await locker.query(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        return (waiting.rows[0] as { n: number }).n > 0;
+      }, 'the commit never waited for the lock', 30_000);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await locker.query('rollback');
+
+      const stored = async () =>
+        (await db.db.selectFrom('telemetry_series').select('latest_num').where('device_id', '=', deviceId).executeTakeFirst())?.latest_num;
+      assert.equal(await stored(), undefined, 'committed although its transaction was blocked');
+      // Restarted under the same client id, the process resumes its session, and the broker sends the message again.
+      const second = await startServer(env);
+      started.push(second);
+      await until(async () => (await stored()) === 7, 'the unacknowledged message was not sent again', 30_000);
+    } finally {
+      await locker.end().catch(() => undefined);
+      for (const server of started) server.child.kill('SIGKILL');
+      await Promise.all(started.map((s) => s.exited));
+      await db.close();
+      await scratch.drop();
     }
   });
 });
