@@ -100,6 +100,11 @@ describeEachDialect(
       latest = await latestReadings(h.ctx, org.organizationId, deviceId);
       assert.deepEqual(latest.pressure, { ts: ts + 2000, value: 1014 });
       assert.equal(await readingCount(h, deviceId), 6);
+      // The same through the API.
+      const res = await h.request({ method: 'GET', url: `/api/v1/devices/${deviceId}/telemetry/latest`, headers: { 'x-api-key': org.apiKey } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().data.pressure, { ts: ts + 2000, value: 1014 });
+      assert.deepEqual(res.json().data.door, { ts: latest.door!.ts, value: 'closed' });
     });
 
     it('stores the three shapes at QoS 0', async () => {
