@@ -116,6 +116,8 @@ describe('MQTT external broker, shared subscription [postgres]', { skip: skip ??
       const unknownOrganization = randomUUID();
       await publishAcked(publisher, `telemap/${unknownOrganization}/devices/SN-EXT-0/telemetry`, JSON.stringify({ t: 1 }));
       await publishAcked(publisher, `telemap/${organizationId}/devices/SN-NOT-REGISTERED/telemetry`, JSON.stringify({ t: 1 }));
+      // A registered device's invalid payload: dropped too, and counted on the device.
+      await publishAcked(publisher, `telemap/${organizationId}/devices/SN-EXT-0/telemetry`, JSON.stringify({ t: null }));
 
       const start = Date.now() - 3_600_000;
       await Promise.all(
@@ -138,6 +140,12 @@ describe('MQTT external broker, shared subscription [postgres]', { skip: skip ??
       const dropped = () => servers.flatMap(logLines).filter((line) => line.msg?.startsWith('mqtt: message dropped'));
       await until(() => dropped().length === 2, 'the unknown organization and device were not both dropped', 30_000);
       assert.deepEqual(dropped().map((line) => line.msg).sort(), ['mqtt: message dropped: unknown device', 'mqtt: message dropped: unknown organization']);
+      const errorCount = async () =>
+        Number(
+          (await database!.db.selectFrom('devices').select('ingest_error_count').where('id', '=', devices[0]!.id).executeTakeFirstOrThrow())
+            .ingest_error_count,
+        );
+      await until(async () => (await errorCount()) === 1, 'the invalid payload was not counted on its device', 30_000);
     } finally {
       await endClient(publisher);
     }
