@@ -23,6 +23,8 @@
 //   --skip-build           use dist/ as it is
 //   --ingest               the telemetry ingest scenarios instead (bench/ingest.ts): batch path against the storage
 //                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build
+//   --mqtt                 instead of the HTTP scenarios: QoS 1 publishes from 100 device connections to the embedded
+//                          MQTT broker (bench/mqtt.ts), with --db, --duration, --warmup and --profile
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
@@ -61,6 +63,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'boolean', default: false },
+    mqtt: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
@@ -671,6 +674,8 @@ function printMarkdown(head: string[], body: string[][]): void {
 if (args.ingest) {
   const { runIngestBench } = await import('./ingest.js');
   await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']! });
+} else if (args.mqtt) {
+  await (await import('./mqtt.js')).runMqttBench({ dialect, duration, warmup, profile: args.profile });
 } else {
   await main();
 }
