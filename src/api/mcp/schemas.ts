@@ -78,4 +78,25 @@ export const messageOut = z.object({
   createdAt: timestamp,
 });
 
+export const alertOut = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: z.string(),
+  deviceId: z.string(),
+  deviceIdentifier: z.string(),
+  deviceType: z.string().nullable(),
+  severity: z.string(),
+  status: z.enum(['open', 'cleared']),
+  openedAt: timestamp,
+  lastTriggeredAt: timestamp,
+  triggerCount: z.number().int(),
+  acknowledgedAt: timestamp.nullable(),
+  clearedAt: timestamp.nullable(),
+  reading: z.object({ key: z.string(), ts: z.number(), value: z.union([z.number(), z.boolean(), z.string()]) }).nullable(),
+  owners: z.array(z.object({ customerId: z.string(), email: z.string(), name: z.string() })),
+  ticketId: z.string().nullable(),
+  diagnosis: z.object({ summary: z.string(), details: z.string(), source: z.string() }),
+});
+
 export const pageOf = <T extends z.ZodType>(item: T) => ({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -1,6 +1,7 @@
 // search_customers and get_customer: who a customer is, what they own now, and what is open for them.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { listAlerts } from '../../../domain/alerts/queries.js';
 import { DEFAULT_PAGE_SIZE } from '../../../domain/dashboard/cursor.js';
 import { findCustomerByEmail } from '../../../domain/customers/repository.js';
 import { normalizeEmail } from '../../../domain/customers/email.js';
@@ -15,13 +16,14 @@ import {
 } from '../../../domain/dashboard/queries.js';
 import { isUuid } from '../../../domain/ids.js';
 import { runTool, toolResult, ToolFailure } from '../results.js';
-import { customerOut, idArg, pageArgs, pageOf, ticketOut } from '../schemas.js';
+import { alertOut, customerOut, idArg, pageArgs, pageOf, ticketOut } from '../schemas.js';
 import type { ToolScope } from '../scope.js';
-import { NOT_AVAILABLE, openAlertsOf } from '../support-loop.js';
 
 const UNRESOLVED_STATUSES = ['open', 'in_progress', 'waiting_for_customer'] as const;
 /** How many unresolved tickets get_customer shows; a customer with more is a case for list_tickets. */
 const OPEN_TICKETS_SHOWN = 50;
+/** The same for open alerts; more is a case for list_alerts. */
+const OPEN_ALERTS_SHOWN = 50;
 
 export function registerCustomerTools(server: McpServer, scope: ToolScope): void {
   server.registerTool(
@@ -67,7 +69,7 @@ export function registerCustomerTools(server: McpServer, scope: ToolScope): void
         customer: customerOut,
         devices: z.array(z.object({ id: z.string(), identifier: z.string(), assignedAt: z.string() })),
         openTickets: z.array(ticketOut),
-        openAlerts: z.array(z.record(z.string(), z.unknown())).nullable(),
+        openAlerts: z.array(alertOut),
       },
       annotations: { readOnlyHint: true },
     },
@@ -77,12 +79,13 @@ export function registerCustomerTools(server: McpServer, scope: ToolScope): void
         const { db } = scope.ctx.database;
         const devices = await currentDevicesOf(db, scope.organizationId, customer.id);
         const openTickets = await unresolvedTickets(scope, customer.id);
-        const openAlerts = await openAlertsOf(scope, { customerId: customer.id });
+        // Alerts of the devices the customer owns now, whenever they opened: a device handed over brings its alerts.
+        const openAlerts = (await listAlerts(db, scope.organizationId, { customerId: customer.id, status: 'open', limit: OPEN_ALERTS_SHOWN })).data;
         const lines = [
           `Customer ${customer.name} <${customer.email}> (id ${customer.id}).`,
           `Owns ${devices.length} device(s) now${devices.length ? `: ${devices.map((d) => d.deviceIdentifier).join(', ')}` : ''}.`,
           `${openTickets.length} unresolved ticket(s).`,
-          openAlerts === null ? `Open alerts: ${NOT_AVAILABLE}.` : `${openAlerts.length} open alert(s).`,
+          `${openAlerts.length} open alert(s)${openAlerts.length ? `: ${openAlerts.map((a) => `${a.ruleName} on ${a.deviceIdentifier}`).join(', ')}` : ''}.`,
         ];
         return toolResult(lines.join('\n'), {
           customer,
