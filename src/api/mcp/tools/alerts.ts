@@ -18,26 +18,36 @@ export function describeAlert(a: AlertView): string {
   return `[${a.severity}] ${a.ruleName} on ${a.deviceIdentifier} (alert id ${a.id}): ${state}, opened ${a.openedAt}, triggered ${a.triggerCount} time(s). ${a.diagnosis.summary}`;
 }
 
+const listAlertsTool = {
+  title: 'List alerts',
+  description:
+    'Alerts raised by the rules, newest first, filtered by status (open or cleared), deviceId, customerId (the devices that customer owns now), severity or ruleId, as /api/v1/alerts. Each alert carries its diagnosis, the reading that opened it, the owners when it opened and its ticket.',
+  inputSchema: z.strictObject({
+    status: z.enum(['open', 'cleared']).optional(),
+    deviceId: idArg('device').optional(),
+    customerId: idArg('customer').optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    ruleId: idArg('rule').optional(),
+    ...pageArgs,
+  }),
+  outputSchema: pageOf(alertOut),
+  annotations: { readOnlyHint: true },
+};
+
+const acknowledgeAlertTool = {
+  title: 'Acknowledge an alert',
+  description: 'Mark an alert as acknowledged (seen by the support team); acknowledging it again changes nothing.',
+  inputSchema: z.strictObject({ id: idArg('alert') }),
+  outputSchema: { alert: alertOut },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+};
+
 export function registerAlertTools(server: McpServer, scope: ToolScope): void {
   const { db } = scope.ctx.database;
 
   server.registerTool(
     'list_alerts',
-    {
-      title: 'List alerts',
-      description:
-        'Alerts raised by the rules, newest first, filtered by status (open or cleared), deviceId, customerId (the devices that customer owns now), severity or ruleId, as /api/v1/alerts. Each alert carries its diagnosis, the reading that opened it, the owners when it opened and its ticket.',
-      inputSchema: z.strictObject({
-        status: z.enum(['open', 'cleared']).optional(),
-        deviceId: idArg('device').optional(),
-        customerId: idArg('customer').optional(),
-        severity: z.enum(SEVERITIES).optional(),
-        ruleId: idArg('rule').optional(),
-        ...pageArgs,
-      }),
-      outputSchema: pageOf(alertOut),
-      annotations: { readOnlyHint: true },
-    },
+    listAlertsTool,
     (args) =>
       runTool(scope, 'list_alerts', async () => {
         const page = await listAlerts(db, scope.organizationId, {
@@ -57,13 +67,7 @@ export function registerAlertTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'acknowledge_alert',
-    {
-      title: 'Acknowledge an alert',
-      description: 'Mark an alert as acknowledged (seen by the support team); acknowledging it again changes nothing.',
-      inputSchema: z.strictObject({ id: idArg('alert') }),
-      outputSchema: { alert: alertOut },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    },
+    acknowledgeAlertTool,
     (args) =>
       runTool(scope, 'acknowledge_alert', async () => {
         if (!isUuid(args.id)) throw new ToolFailure(`No alert with id ${args.id}`);

@@ -25,21 +25,40 @@ const OPEN_TICKETS_SHOWN = 50;
 /** The same for open alerts; more is a case for list_alerts. */
 const OPEN_ALERTS_SHOWN = 50;
 
+const searchCustomersTool = {
+  title: 'Search customers',
+  description:
+    'Find customers whose email or name contains a fragment (case-insensitive), newest first. Without query or email, lists every customer.',
+  inputSchema: z.strictObject({
+    query: z.string().max(200).optional().describe('A fragment of the email or the name'),
+    email: z.string().max(254).optional().describe('An email address or a fragment of one'),
+    ...pageArgs,
+  }),
+  outputSchema: pageOf(customerOut),
+  annotations: { readOnlyHint: true },
+};
+
+const getCustomerTool = {
+  title: 'Get a customer',
+  description:
+    "A customer by id or by email: contact fields, the devices they own now, their unresolved tickets and the open alerts of their devices.",
+  inputSchema: z.strictObject({
+    id: idArg('customer').optional(),
+    email: z.string().max(254).optional().describe("The customer's email address"),
+  }),
+  outputSchema: {
+    customer: customerOut,
+    devices: z.array(z.object({ id: z.string(), identifier: z.string(), assignedAt: z.string() })),
+    openTickets: z.array(ticketOut),
+    openAlerts: z.array(alertOut),
+  },
+  annotations: { readOnlyHint: true },
+};
+
 export function registerCustomerTools(server: McpServer, scope: ToolScope): void {
   server.registerTool(
     'search_customers',
-    {
-      title: 'Search customers',
-      description:
-        'Find customers whose email or name contains a fragment (case-insensitive), newest first. Without query or email, lists every customer.',
-      inputSchema: z.strictObject({
-        query: z.string().max(200).optional().describe('A fragment of the email or the name'),
-        email: z.string().max(254).optional().describe('An email address or a fragment of one'),
-        ...pageArgs,
-      }),
-      outputSchema: pageOf(customerOut),
-      annotations: { readOnlyHint: true },
-    },
+    searchCustomersTool,
     (args) =>
       runTool(scope, 'search_customers', async () => {
         if (args.query !== undefined && args.email !== undefined) throw new ToolFailure('Give query or email, not both');
@@ -57,22 +76,7 @@ export function registerCustomerTools(server: McpServer, scope: ToolScope): void
 
   server.registerTool(
     'get_customer',
-    {
-      title: 'Get a customer',
-      description:
-        "A customer by id or by email: contact fields, the devices they own now, their unresolved tickets and the open alerts of their devices.",
-      inputSchema: z.strictObject({
-        id: idArg('customer').optional(),
-        email: z.string().max(254).optional().describe("The customer's email address"),
-      }),
-      outputSchema: {
-        customer: customerOut,
-        devices: z.array(z.object({ id: z.string(), identifier: z.string(), assignedAt: z.string() })),
-        openTickets: z.array(ticketOut),
-        openAlerts: z.array(alertOut),
-      },
-      annotations: { readOnlyHint: true },
-    },
+    getCustomerTool,
     (args) =>
       runTool(scope, 'get_customer', async () => {
         const customer = await findCustomer(scope, args);

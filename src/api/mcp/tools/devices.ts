@@ -14,26 +14,28 @@ const HISTORY_SHOWN = 50;
 /** How many open alerts it shows, newest first; more is a case for list_alerts. */
 const OPEN_ALERTS_SHOWN = 50;
 
+const getDeviceTool = {
+  title: 'Get a device',
+  description:
+    'A device by id or by identifier (serial number): its type and metadata, current owners, latest readings, open alerts and assignment history (newest first).',
+  inputSchema: z.strictObject({
+    id: idArg('device').optional(),
+    identifier: z.string().min(1).max(255).optional().describe("The device's identifier, e.g. its serial number"),
+  }),
+  outputSchema: {
+    device: deviceOut,
+    owners: z.array(assignmentOut),
+    latestReadings: z.record(z.string(), z.object({ ts: z.number(), value: z.union([z.number(), z.boolean(), z.string()]) })),
+    openAlerts: z.array(alertOut),
+    assignmentHistory: z.array(assignmentOut),
+  },
+  annotations: { readOnlyHint: true },
+};
+
 export function registerDeviceTools(server: McpServer, scope: ToolScope): void {
   server.registerTool(
     'get_device',
-    {
-      title: 'Get a device',
-      description:
-        'A device by id or by identifier (serial number): its type and metadata, current owners, latest readings, open alerts and assignment history (newest first).',
-      inputSchema: z.strictObject({
-        id: idArg('device').optional(),
-        identifier: z.string().min(1).max(255).optional().describe("The device's identifier, e.g. its serial number"),
-      }),
-      outputSchema: {
-        device: deviceOut,
-        owners: z.array(assignmentOut),
-        latestReadings: z.record(z.string(), z.object({ ts: z.number(), value: z.union([z.number(), z.boolean(), z.string()]) })),
-        openAlerts: z.array(alertOut),
-        assignmentHistory: z.array(assignmentOut),
-      },
-      annotations: { readOnlyHint: true },
-    },
+    getDeviceTool,
     (args) =>
       runTool(scope, 'get_device', async () => {
         const device = await findDevice(scope, args);

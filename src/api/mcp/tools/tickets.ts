@@ -20,6 +20,53 @@ function describeTicket(t: TicketView): string {
   return `"${t.title}" (id ${t.id}): ${t.status}, ${t.priority} priority, customer ${t.customerEmail}${device}`;
 }
 
+const listTicketsTool = {
+  title: 'List tickets',
+  description: 'The inbox, newest first, filtered by status, priority, customer (id) or device (id), as /api/v1/tickets.',
+  inputSchema: z.strictObject({
+    status: ticketStatus.optional(),
+    priority: ticketPriority.optional(),
+    customerId: idArg('customer').optional(),
+    deviceId: idArg('device').optional(),
+    ...pageArgs,
+  }),
+  outputSchema: pageOf(ticketOut),
+  annotations: { readOnlyHint: true },
+};
+
+const getTicketTool = {
+  title: 'Get a ticket',
+  description: 'A ticket with its whole conversation, in order.',
+  inputSchema: z.strictObject({ id: idArg('ticket') }),
+  outputSchema: ticketWithMessages,
+  annotations: { readOnlyHint: true },
+};
+
+const createTicketTool = {
+  title: 'Create a ticket',
+  description:
+    'Open a ticket for a customer, named by customerId or by customerEmail (a customer is created for an unknown email), optionally about one of their devices (deviceIdentifier).',
+  inputSchema: z.strictObject({
+    title: z.string().min(1).max(MAX_TITLE_LENGTH).describe(`1 to ${MAX_TITLE_LENGTH} characters`),
+    customerId: idArg('customer').optional().describe("The customer's id; wins over customerEmail"),
+    customerEmail: z.string().max(254).optional().describe("The customer's email; created if unknown"),
+    deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
+    description: z.string().max(REPLY_MAX_LENGTH).optional(),
+    priority: ticketPriority.optional().describe(`Default ${DEFAULT_PRIORITY}`),
+  }),
+  outputSchema: ticketWithMessages,
+};
+
+const addTicketReplyTool = {
+  title: 'Reply on a ticket',
+  description: "Append a reply as the support agent (role agent) to a ticket's conversation.",
+  inputSchema: z.strictObject({
+    id: idArg('ticket'),
+    content: z.string().min(1).max(REPLY_MAX_LENGTH).describe('The reply text'),
+  }),
+  outputSchema: { ticketId: z.string(), message: messageOut },
+};
+
 export function registerTicketTools(server: McpServer, scope: ToolScope): void {
   const { db } = scope.ctx.database;
 
@@ -31,19 +78,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'list_tickets',
-    {
-      title: 'List tickets',
-      description: 'The inbox, newest first, filtered by status, priority, customer (id) or device (id), as /api/v1/tickets.',
-      inputSchema: z.strictObject({
-        status: ticketStatus.optional(),
-        priority: ticketPriority.optional(),
-        customerId: idArg('customer').optional(),
-        deviceId: idArg('device').optional(),
-        ...pageArgs,
-      }),
-      outputSchema: pageOf(ticketOut),
-      annotations: { readOnlyHint: true },
-    },
+    listTicketsTool,
     (args) =>
       runTool(scope, 'list_tickets', async () => {
         const page = await listTickets(db, scope.organizationId, {
@@ -62,13 +97,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'get_ticket',
-    {
-      title: 'Get a ticket',
-      description: 'A ticket with its whole conversation, in order.',
-      inputSchema: z.strictObject({ id: idArg('ticket') }),
-      outputSchema: ticketWithMessages,
-      annotations: { readOnlyHint: true },
-    },
+    getTicketTool,
     (args) =>
       runTool(scope, 'get_ticket', async () => {
         const ticket = await ticketOrFail(args.id);
@@ -80,20 +109,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'create_ticket',
-    {
-      title: 'Create a ticket',
-      description:
-        'Open a ticket for a customer, named by customerId or by customerEmail (a customer is created for an unknown email), optionally about one of their devices (deviceIdentifier).',
-      inputSchema: z.strictObject({
-        title: z.string().min(1).max(MAX_TITLE_LENGTH).describe(`1 to ${MAX_TITLE_LENGTH} characters`),
-        customerId: idArg('customer').optional().describe("The customer's id; wins over customerEmail"),
-        customerEmail: z.string().max(254).optional().describe("The customer's email; created if unknown"),
-        deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
-        description: z.string().max(REPLY_MAX_LENGTH).optional(),
-        priority: ticketPriority.optional().describe(`Default ${DEFAULT_PRIORITY}`),
-      }),
-      outputSchema: ticketWithMessages,
-    },
+    createTicketTool,
     (args) =>
       runTool(scope, 'create_ticket', async () => {
         const title = args.title.trim();
@@ -122,15 +138,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'add_ticket_reply',
-    {
-      title: 'Reply on a ticket',
-      description: "Append a reply as the support agent (role agent) to a ticket's conversation.",
-      inputSchema: z.strictObject({
-        id: idArg('ticket'),
-        content: z.string().min(1).max(REPLY_MAX_LENGTH).describe('The reply text'),
-      }),
-      outputSchema: { ticketId: z.string(), message: messageOut },
-    },
+    addTicketReplyTool,
     (args) =>
       runTool(scope, 'add_ticket_reply', async () => {
         if (!isUuid(args.id)) throw new ToolFailure(`No ticket with id ${args.id}`);
