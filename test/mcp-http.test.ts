@@ -123,6 +123,10 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
       assert.deepEqual(device.device.metadata, { firmware: '1.2.3' });
       assert.deepEqual(device.owners.map((o: { customerEmail: string }) => o.customerEmail), [world.customer.email]);
       assert.equal(device.assignmentHistory.length, 1);
+      assert.equal(device.device.lastSeenAt, null);
+      assert.deepEqual(device.ingestErrors, { count: 0, last: null, lastAt: null });
+      assert.deepEqual(device.latestReadings, {});
+      assert.deepEqual(device.openAlerts, []);
       const sameDevice = await callOk(client, 'get_device', { id: device.device.id });
       assert.equal(sameDevice.device.identifier, world.device.identifier);
 
@@ -213,6 +217,7 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
         door: { ts: now - 30_000, value: 'closed' },
         temperature: { ts: now - 60_000, value: 29 },
       });
+      assert.equal(typeof device.device.lastSeenAt, 'string');
 
       const all = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, keys: ['temperature'] });
       assert.equal(all.deviceId, device.device.id);
