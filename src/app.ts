@@ -4,14 +4,14 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
 import type { DomainContext } from './domain/context.js';
-import { EXT_V1_PREFIX, extV1Plugin } from './api/ext-v1/plugin.js';
+import { EXT_V1_PREFIX, extV1Plugin, extV1RouterErrors } from './api/ext-v1/plugin.js';
 import { registerHealthRoutes } from './api/health.js';
 import { mcpPlugin } from './api/mcp/http.js';
-import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin } from './api/integrations-v2/plugin.js';
+import { INTEGRATIONS_V2_PREFIX, integrationsV2Plugin, integrationsV2RouterErrors } from './api/integrations-v2/plugin.js';
 import { registerApiReference, registerOpenApi } from './api/openapi.js';
 import { sendV1Error } from './api/v1/errors.js';
 import { apiKeyAuthenticator, integrationTokenAuthenticator, sessionAuthenticator } from './api/v1/auth.js';
-import { V1_PREFIX, v1Plugin } from './api/v1/plugin.js';
+import { V1_PREFIX, v1Plugin, v1RouterErrors, type V1Options } from './api/v1/plugin.js';
 import { startDiagnosisRewrites } from './domain/alerts/llm.js';
 import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
 import { startReadingsMaintenance } from './domain/telemetry/retention.js';
@@ -20,8 +20,11 @@ import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '
 import { startRuleSweep } from './domain/rules/sweep.js';
 import { AccessLog } from './http/access-log.js';
 import { registerMqttIngest } from './ingest/plugin.js';
+import { logUnhandledError } from './http/client-errors.js';
+import { routerErrorHandler } from './http/router-errors.js';
+import { API_REFERENCE_STYLE_HASHES, setPageSecurityHeaders } from './http/security-headers.js';
 import { requestIdFor } from './http/request-id.js';
-import { webPlugin } from './web/plugin.js';
+import { dashboardRouterErrors, webPlugin } from './web/plugin.js';
 
 export interface AppOptions {
   config: Config;
@@ -40,6 +43,13 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const ctx: DomainContext = { database, clock: options.clock ?? systemClock };
+  const v1Options: V1Options = {
+    ctx,
+    config,
+    // An organization API key (recognized by its prefix), a Bearer integration token, else a session cookie.
+    authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
+  };
+  const limits = config.http;
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -47,6 +57,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new AccessLog(),
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: 'idle',
+    // A client that sends slowly holds a connection only this long (docs/security.md); Node checks every second.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    frameworkErrors: routerErrorHandler(
+      [
+        { prefix: EXT_V1_PREFIX, answer: extV1RouterErrors(ctx) },
+        { prefix: V1_PREFIX, answer: v1RouterErrors(v1Options) },
+        { prefix: INTEGRATIONS_V2_PREFIX, answer: integrationsV2RouterErrors },
+      ],
+      dashboardRouterErrors,
+    ),
+  });
+  app.server.maxConnections = limits.maxConnections;
+
+  // Set before any route or plugin is registered: a plugin keeps the error handler its parent had when it was
+  // registered, and every route must fall back to this one, not to Fastify's default.
+  app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendV1Error(request, reply, 'payload_too_large', 'Payload too large');
+    if (status === 415) return sendV1Error(request, reply, 'unsupported_media_type', error.message);
+    if (status >= 400 && status < 500) return sendV1Error(request, reply, 'bad_request', error.message);
+    logUnhandledError(request, error);
+    return sendV1Error(request, reply, 'internal_error', 'Internal server error');
   });
 
   // A callback hook: it sets one header and waits for nothing.
@@ -58,27 +97,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app);
   registerHealthRoutes(app, database);
   await app.register(extV1Plugin, { prefix: EXT_V1_PREFIX, ctx, rateLimit: config.rateLimit });
-  await app.register(v1Plugin, {
-    prefix: V1_PREFIX,
-    ctx,
-    config,
-    // An organization API key (recognized by its prefix), a Bearer integration token, else a session cookie.
-    authenticators: [apiKeyAuthenticator(ctx), integrationTokenAuthenticator(ctx), sessionAuthenticator(ctx)],
-  });
+  await app.register(v1Plugin, { prefix: V1_PREFIX, ...v1Options });
   await app.register(integrationsV2Plugin, { prefix: INTEGRATIONS_V2_PREFIX, ctx, config });
   await app.register(mcpPlugin, { ctx });
+  // The API reference is a page like the dashboard's: it gets the same headers (no framing, same-origin only).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/openapi.json' || request.url === '/docs' || request.url.startsWith('/docs/')) {
+      setPageSecurityHeaders(reply, API_REFERENCE_STYLE_HASHES);
+    }
+  });
   await registerApiReference(app);
   await app.register(webPlugin, { ctx, config });
-
-  app.setNotFoundHandler(async (request, reply) => sendV1Error(request, reply, 'not_found', 'Not found'));
-  app.setErrorHandler(async (error: { statusCode?: number; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status === 413) return sendV1Error(request, reply, 'payload_too_large', 'Payload too large');
-    if (status === 415) return sendV1Error(request, reply, 'unsupported_media_type', error.message);
-    if (status >= 400 && status < 500) return sendV1Error(request, reply, 'bad_request', error.message);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendV1Error(request, reply, 'internal_error', 'Internal server error');
-  });
 
   schedulePurge(app, ctx, config);
   scheduleReadingsMaintenance(app, ctx, config);

@@ -5,13 +5,14 @@ import { deviceToken } from './commands/device.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
 import { mcpServe } from './commands/mcp.js';
 import { orderLink } from './commands/order.js';
-import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
-import { userCreate } from './commands/user.js';
+import { orgCreate, orgList, orgPurge, orgRestore, orgUpdate } from './commands/org.js';
+import { userCreate, userDisable, userList, userResetPassword } from './commands/user.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
 export const COMMANDS: readonly Command[] = [
   orgCreate,
   orgList,
+  orgUpdate,
   orgRestore,
   orgPurge,
   keyCreate,
@@ -21,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   categoryList,
   orderLink,
   userCreate,
+  userList,
+  userResetPassword,
+  userDisable,
   deviceToken,
   mcpServe,
 ];

@@ -39,7 +39,7 @@ const insertTicketRow = prepared(
 );
 
 /** Every column given, the nullable ones as null when absent. */
-export async function insertTicket(db: Db, row: TicketsTable): Promise<void> {
+export async function insertTicket(db: Db, row: Omit<TicketsTable, 'assignee_user_id'>): Promise<void> {
   await insertTicketRow(
     db,
     row.id,

@@ -14,7 +14,7 @@ import { MessageSchema, TicketSchema } from './presenter.js';
 const Response = Type.Composite([
   TicketSchema,
   Type.Object({
-    messages: Type.Array(MessageSchema, { description: 'The conversation, in order' }),
+    messages: Type.Array(MessageSchema, { description: 'The conversation in order, internal notes included (kind note)' }),
     alertId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'The alert a proactive ticket was opened for; null otherwise' }),
     owners: Type.Array(AlertOwnerSchema, { description: "An alert ticket: every owner of the device when the alert opened; [] otherwise" }),
   }),
@@ -29,7 +29,7 @@ export function registerGetTicket(app: FastifyInstance, ctx: DomainContext): voi
       const id = idOr404(request.params, 'Ticket');
       const ticket = await getTicket(ctx.database.db, organizationId, id);
       if (!ticket) throw new V1Error('not_found', 'Ticket not found');
-      const messages = await ticketMessages(ctx.database.db, organizationId, id);
+      const messages = await ticketMessages(ctx.database.db, organizationId, id, { includeNotes: true });
       return { ...ticket, messages, ...(await alertOfTicket(ctx.database.db, organizationId, id)) };
     },
   );
