@@ -157,8 +157,11 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
       assert.equal(reply.message.role, 'agent');
       assert.equal(reply.message.content, 'Please update to 1.2.4.');
       assert.equal(reply.message.position, 1);
+      const keyId = (await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', org.organizationId).executeTakeFirstOrThrow()).id;
+      assert.deepEqual(reply.message.author, { type: 'api_key', id: keyId, name: null });
       const conversation = await callOk(client, 'get_ticket', { id: world.ticketId });
       assert.deepEqual(conversation.messages.map((m: { role: string }) => m.role), ['customer', 'agent']);
+      assert.deepEqual(conversation.messages[1].author, { type: 'api_key', id: keyId, name: null });
 
       const created = await callOk(client, 'create_ticket', {
         title: '  Battery drains fast ',

@@ -66,6 +66,7 @@ export const ticketOut = z.object({
   deviceId: z.string().nullable(),
   deviceIdentifier: z.string().nullable(),
   category: z.string().nullable(),
+  assignee: z.object({ id: z.string(), email: z.string() }).nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -74,6 +75,8 @@ export const messageOut = z.object({
   id: z.string(),
   position: z.number().int(),
   role: z.string(),
+  kind: z.string().describe('message, or note (internal, never shown to the customer)'),
+  author: z.object({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
   content: z.string(),
   createdAt: timestamp,
 });

@@ -36,7 +36,7 @@ const listTicketsTool = {
 
 const getTicketTool = {
   title: 'Get a ticket',
-  description: 'A ticket with its whole conversation, in order.',
+  description: "A ticket with its whole conversation in order, the team's internal notes included (kind note).",
   inputSchema: z.strictObject({ id: idArg('ticket') }),
   outputSchema: ticketWithMessages,
   annotations: { readOnlyHint: true },
@@ -55,16 +55,20 @@ const createTicketTool = {
     priority: ticketPriority.optional().describe(`Default ${DEFAULT_PRIORITY}`),
   }),
   outputSchema: ticketWithMessages,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
 };
 
 const addTicketReplyTool = {
   title: 'Reply on a ticket',
-  description: "Append a reply as the support agent (role agent) to a ticket's conversation.",
+  description:
+    "Append a reply as the support agent (role agent) to a ticket's conversation. The customer sees it: it is e-mailed to them when the organization has e-mail set up.",
   inputSchema: z.strictObject({
     id: idArg('ticket'),
     content: z.string().min(1).max(REPLY_MAX_LENGTH).describe('The reply text'),
   }),
   outputSchema: { ticketId: z.string(), message: messageOut },
+  // Additive, but it reaches the customer outside Telemap (e-mail).
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 };
 
 export function registerTicketTools(server: McpServer, scope: ToolScope): void {
@@ -101,8 +105,8 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
     (args) =>
       runTool(scope, 'get_ticket', async () => {
         const ticket = await ticketOrFail(args.id);
-        const messages = await ticketMessages(db, scope.organizationId, ticket.id);
-        const conversation = messages.map((m) => `[${m.role}] ${m.content}`);
+        const messages = await ticketMessages(db, scope.organizationId, ticket.id, { includeNotes: true });
+        const conversation = messages.map((m) => `[${m.role}${m.kind === 'note' ? ', internal note' : ''}] ${m.content}`);
         return toolResult([`Ticket ${describeTicket(ticket)}.`, ...conversation].join('\n'), { ticket, messages });
       }),
   );
@@ -126,11 +130,12 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
           priority: args.priority ?? DEFAULT_PRIORITY,
           messages: [],
           channel: 'api',
+          author: scope.actor,
           ...(description !== undefined ? { description } : {}),
           ...(args.deviceIdentifier?.trim() ? { deviceIdentifier: args.deviceIdentifier.trim() } : {}),
         });
         const ticket = await ticketOrFail(created.ticketId);
-        const messages = await ticketMessages(db, scope.organizationId, ticket.id);
+        const messages = await ticketMessages(db, scope.organizationId, ticket.id, { includeNotes: true });
         const newCustomer = created.customerWasCreated ? ' (a new customer)' : '';
         return toolResult(`Created ticket ${describeTicket(ticket)}${newCustomer}.`, { ticket, messages });
       }),
@@ -143,8 +148,16 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
       runTool(scope, 'add_ticket_reply', async () => {
         if (!isUuid(args.id)) throw new ToolFailure(`No ticket with id ${args.id}`);
         const ticketId = args.id.toLowerCase();
-        const added = await addReply(scope.ctx, scope.organizationId, ticketId, { role: 'agent', content: args.content });
-        const message = { id: added.messageId, position: added.position, role: 'agent', content: args.content.trim(), createdAt: added.createdAt };
+        const added = await addReply(scope.ctx, scope.organizationId, ticketId, { role: 'agent', content: args.content, author: scope.actor });
+        const message = {
+          id: added.messageId,
+          position: added.position,
+          role: 'agent',
+          kind: 'message',
+          author: scope.actor,
+          content: args.content.trim(),
+          createdAt: added.createdAt,
+        };
         return toolResult(`Reply added to ticket ${ticketId} at position ${added.position}.`, { ticketId, message });
       }),
   );
