@@ -61,7 +61,7 @@ export function registerAlertTools(server: McpServer, scope: ToolScope): void {
         });
         const lines = page.data.length ? page.data.map((a) => `- ${describeAlert(a)}`) : ['No alert matches.'];
         if (page.nextCursor) lines.push('More with cursor.');
-        return toolResult(lines.join('\n'), { ...page });
+        return toolResult(lines.join('\n'), { data: page.data, nextCursor: page.nextCursor });
       }),
   );
 

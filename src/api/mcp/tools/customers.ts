@@ -70,7 +70,7 @@ export function registerCustomerTools(server: McpServer, scope: ToolScope): void
         });
         const found = page.data.length === 0 ? 'No customer matches' : `${page.data.length} customer(s)`;
         const more = page.nextCursor ? '; more with cursor' : '';
-        return toolResult(`${found}${q ? ` "${q}"` : ''}${more}.`, { ...page });
+        return toolResult(`${found}${q ? ` "${q}"` : ''}${more}.`, { data: page.data, nextCursor: page.nextCursor });
       }),
   );
 

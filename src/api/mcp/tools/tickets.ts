@@ -95,7 +95,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
         });
         const lines = page.data.length ? page.data.map((t) => `- ${describeTicket(t)}`) : ['No ticket matches.'];
         if (page.nextCursor) lines.push('More with cursor.');
-        return toolResult(lines.join('\n'), { ...page });
+        return toolResult(lines.join('\n'), { data: page.data, nextCursor: page.nextCursor });
       }),
   );
 
