@@ -2,6 +2,7 @@
 // claimed in the database (outbox/claim.ts), so any number of processes can run it on one PostgreSQL database. It
 // wakes after a commit in this process that may have recorded an event, and polls for the rest (events recorded by
 // other processes, retries coming due, leases of attempts a dead process left behind).
+import { setMaxListeners } from 'node:events';
 import { onCommitted } from '../../db/commit-signal.js';
 import type { DomainContext } from '../context.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -70,6 +71,8 @@ export function startOutboxWorker(
   const options: OutboxWorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...overrides };
   if (overrides.requestTimeoutMs !== undefined && overrides.leaseMs === undefined) options.leaseMs = options.requestTimeoutMs + 10_000;
   const abort = new AbortController();
+  // Every attempt in flight listens to it.
+  setMaxListeners(0, abort.signal);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let cycling: Promise<void> | null = null;
@@ -82,7 +85,8 @@ export function startOutboxWorker(
       try {
         while (!stopping && (await fanOutEvents(ctx, { mailEnabled: settings.mailer !== null, batchSize: FAN_OUT_BATCH })) === FAN_OUT_BATCH);
         const room = options.maxInFlight - inFlight.size;
-        if (stopping || room <= 0) continue;
+        // Claims are made in batches (a claim is a transaction): a quarter of the slots free, or nothing in flight.
+        if (stopping || room < Math.max(1, Math.floor(options.maxInFlight / 4))) continue;
         const claimed = await claimDueDeliveries(ctx, { limit: room, leaseMs: options.leaseMs, slackIntervalMs: options.slackIntervalMs });
         for (const delivery of claimed) start(delivery);
         // A full batch means more may be due; a Slack endpoint's next message waits for its pace, not for a poll.
