@@ -1,5 +1,5 @@
 // `npx tsx bench/sqlite-commit-scan.ts`: shows whether the SQLite that better-sqlite3 bundles still walks its whole
-// page cache at the commit after a B-tree split (docs/decisions.md, "Not ours to fix").
+// page cache at the commit after a B-tree split (docs/performance/experiments.md, "Not ours to fix").
 //
 // When balance_nonroot() puts the pages of a split in ascending order, it renames one page, for a moment, to the
 // number of the lock page (1 GiB into the file: 262,145 with 4 KiB pages). The page cache remembers that number as

@@ -3,7 +3,7 @@
 // After each full collection V8 sets the next one's threshold at a multiple of what survived: up to 4× on a
 // machine with this much memory, and the more it can afford the larger the multiple. Under bulk-metadata load the
 // server kept about 35 MB alive, but let the old generation reach 100–140 MB between collections, and its resident
-// memory passed 300 MB (docs/decisions.md, "The heap grows by half before a full collection"). A fixed 1.5×
+// memory passed 300 MB (docs/performance/experiments.md, "The heap grows by half before a full collection"). A fixed 1.5×
 // collects sooner. Unlike a cap (--max-old-space-size) it cannot make the process run out of memory: the threshold
 // follows whatever is alive, however large.
 //

@@ -42,7 +42,7 @@ describeEachDialect('/api/v1 customers, devices and tickets', (h) => {
     const first = await w.get('/customers?limit=3');
     assert.equal(first.statusCode, 200);
     const page1 = first.json();
-    assert.deepEqual(Object.keys(page1).sort(), ['data', 'nextCursor']);
+    assert.deepEqual(Object.keys(page1).sort(), ['data', 'nextCursor', 'prevCursor']);
     assert.equal(page1.data.length, 3);
     assert.equal(page1.data[0].email, 'carol@example.com');
     assert.deepEqual(page1.data[0].metadata, { tier: 'gold' });
@@ -89,7 +89,7 @@ describeEachDialect('/api/v1 customers, devices and tickets', (h) => {
     for (const path of [`/customers/${w.customerId}`, `/devices/${deviceId}`, `/devices/${deviceId}/assignments`, '/customers/not-a-uuid']) {
       assertV1Error(await stranger.get(path), 404, 'not_found');
     }
-    assert.deepEqual((await stranger.get('/devices')).json(), { data: [], nextCursor: null });
+    assert.deepEqual((await stranger.get('/devices')).json(), { data: [], nextCursor: null, prevCursor: null });
   });
 
   it('lists tickets by status and priority, shows the conversation, changes status and appends replies', async () => {

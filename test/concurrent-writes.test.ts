@@ -1,5 +1,5 @@
 // Writes sent together get the answers they would get one at a time. On SQLite they arrive in the same turn of the
-// event loop and commit as one transaction (db/group-commit.ts; test/group-commit.test.ts checks the grouping
+// event loop and commit as one transaction (db/sqlite/group-commit.ts; test/group-commit.test.ts checks the grouping
 // itself), so a refused write must be undone without undoing its neighbours, and each request must get its own
 // answer. On PostgreSQL each runs in its own transaction; the answers must be the same.
 import assert from 'node:assert/strict';

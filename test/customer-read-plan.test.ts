@@ -1,6 +1,6 @@
 // SQLite only: every customer read lists the current devices through a covering index (migration 0004), so it never
 // fetches an assignment's row. At a million customers that page was part of what a read cost beyond a small
-// database (docs/decisions.md). The plan is SQLite's own answer (EXPLAIN QUERY PLAN), not a timing, so a change to
+// database (docs/performance/experiments.md). The plan is SQLite's own answer (EXPLAIN QUERY PLAN), not a timing, so a change to
 // the query or the indexes that loses it fails here instead of in a benchmark.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

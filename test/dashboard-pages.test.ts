@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { browserAs, createCustomerViaExt, seedAssignment, seedDevice, seedTicket } from './support/dashboard.js';
+import type { LightMyRequestResponse } from 'fastify';
+import { browserAs, cookiesFrom, createCustomerViaExt, type Browser, seedAssignment, seedDevice, seedTicket } from './support/dashboard.js';
 import { describeEachDialect } from './support/harness.js';
 
 describeEachDialect('dashboard pages', (h) => {
+  /** The GET a key-creating POST redirects to, carrying the one-time cookie that POST set. */
+  const followNewKey = (browser: Browser, posted: LightMyRequestResponse) =>
+    h.app.inject({
+      method: 'GET',
+      url: posted.headers.location!,
+      headers: { cookie: `${browser.cookie}; telemap_new_key=${encodeURIComponent(cookiesFrom(posted).telemap_new_key!)}` },
+    });
+
   it('Integrations: creates a key shown once, lists it by prefix, revokes it (ext-v1 then answers 401)', async () => {
     const { organizationId } = await h.newOrg();
     const admin = await browserAs(h, organizationId, 'admin');
@@ -12,9 +21,15 @@ describeEachDialect('dashboard pages', (h) => {
     assert.match(page.body, /\/api\/ext-v1\/customer\/createOrUpdateCustomer/);
     assert.match(page.body, /http:\/\/localhost:80\/api\/ext-v1|http:\/\/localhost\/api\/ext-v1/);
 
-    const created = await admin.post('/integrations/keys', { name: 'CRM sync' });
+    const posted = await admin.post('/integrations/keys', { name: 'CRM sync' });
+    assert.equal(posted.statusCode, 303, 'POST-redirect-GET: a reload cannot create a second key');
+    const created = await followNewKey(admin, posted);
     assert.equal(created.statusCode, 200);
     assert.equal(created.headers['cache-control'], 'no-store');
+    const reloaded = await admin.get('/integrations');
+    assert.ok(!reloaded.body.includes('id="new-key"'), 'without its one-time cookie the page shows no key');
+    const keyCount = await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', organizationId).execute();
+    assert.equal(keyCount.length, 2, 'the default key and this one');
     const apiKey = /id="new-key" readonly value="(tlm_[^"]+)"/.exec(created.body)?.[1];
     assert.ok(apiKey, 'the new key is shown');
     assert.equal((await h.extPost('/customer/queryCustomer', apiKey, { email: 'nobody@example.com' })).statusCode, 404);
@@ -42,7 +57,9 @@ describeEachDialect('dashboard pages', (h) => {
     const { organizationId, apiKey } = await h.newOrg();
     const admin = await browserAs(h, organizationId, 'admin');
     const keyId = (await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', organizationId).executeTakeFirstOrThrow()).id;
-    const rolled = await admin.post(`/integrations/keys/${keyId}/regenerate`, { graceSeconds: '3600' });
+    const rolledPost = await admin.post(`/integrations/keys/${keyId}/regenerate`, { graceSeconds: '3600' });
+    assert.equal(rolledPost.statusCode, 303);
+    const rolled = await followNewKey(admin, rolledPost);
     assert.equal(rolled.statusCode, 200);
     const newKey = /id="new-key" readonly value="(tlm_[^"]+)"/.exec(rolled.body)?.[1];
     assert.ok(newKey);

@@ -1,5 +1,5 @@
 // On PostgreSQL, migration 0005 leaves 15% of each page of `devices` free, so that bulk-metadata's rewrites stay on
-// their page and add no index entries (docs/decisions.md). Checked two ways, neither a timing: PostgreSQL's own
+// their page and add no index entries (docs/performance/experiments.md). Checked two ways, neither a timing: PostgreSQL's own
 // record of the setting, and where a row's updated version lands after a bulk-metadata request. SQLite has no such
 // setting; the migration leaves it alone.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// SQLite only: the write transactions started in one turn of the event loop commit as one (db/group-commit.ts).
+// SQLite only: the write transactions started in one turn of the event loop commit as one (db/sqlite/group-commit.ts).
 // PostgreSQL commits each transaction on its own and groups commits itself; test/concurrent-writes.test.ts checks
 // the answers through HTTP on both dialects. These tests run the mechanism on a real SQLite file and read the
 // statements it sent, to tell one shared transaction from several.
@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { groupCommit, type GroupCommit } from '../src/db/group-commit.js';
-import { WriteGate } from '../src/db/write-gate.js';
+import { groupCommit, type GroupCommit } from '../src/db/sqlite/group-commit.js';
+import { WriteGate } from '../src/db/sqlite/write-gate.js';
 import { notesDatabase, type Notes, type NotesDatabase } from './support/notes-database.js';
 
 describe('group commit [sqlite]', () => {

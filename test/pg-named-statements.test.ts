@@ -1,5 +1,5 @@
 // On PostgreSQL the server names the statements it runs, so each connection parses and plans them once
-// (db/pg-named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false sends every one unnamed, for poolers that cannot
+// (db/postgres/named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false sends every one unnamed, for poolers that cannot
 // carry prepared statements. With a pool of one connection, the session the requests used is the one queried.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';

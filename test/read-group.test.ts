@@ -1,4 +1,4 @@
-// SQLite only: the hot reads started in one turn of the event loop run in one read transaction (db/read-group.ts).
+// SQLite only: the hot reads started in one turn of the event loop run in one read transaction (db/sqlite/read-group.ts).
 // PostgreSQL runs each read on a pooled connection; the reads' answers are checked through HTTP on both dialects
 // elsewhere (test/ext-v1, test/read-isolation.test.ts, test/auth-freshness.test.ts). These tests run the mechanism
 // on a real SQLite file and read the statements it sent, to tell one shared transaction from several.
@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
-import { groupCommit, type GroupCommit } from '../src/db/group-commit.js';
-import { readGroup, type ReadGroup } from '../src/db/read-group.js';
+import { groupCommit, type GroupCommit } from '../src/db/sqlite/group-commit.js';
+import { readGroup, type ReadGroup } from '../src/db/sqlite/read-group.js';
 import { notesDatabase, type Notes, type NotesDatabase } from './support/notes-database.js';
 
 describe('read group [sqlite]', () => {

@@ -1,6 +1,6 @@
 // A request reading while another request's transaction is open never sees that transaction's writes, which may
 // still roll back. On SQLite both share the one connection, and the transaction may be a group commit waiting
-// between two statements (db/group-commit.ts): the read must wait for it instead of running inside it.
+// between two statements (db/sqlite/group-commit.ts): the read must wait for it instead of running inside it.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { inTransaction } from '../src/db/transaction.js';

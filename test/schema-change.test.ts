@@ -1,5 +1,5 @@
 // A newer server's migration can change a table while this server runs (a rolling upgrade on PostgreSQL, or the
-// CLI on SQLite). Statements the server keeps prepared (db/connect.ts, db/pg-named-statements.ts) were planned for
+// CLI on SQLite). Statements the server keeps prepared (db/connect.ts, db/postgres/named-statements.ts) were planned for
 // the old table; they must be planned again, not fail.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';

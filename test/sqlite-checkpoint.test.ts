@@ -1,4 +1,4 @@
-// SQLite only: the WAL is checkpointed by a thread of its own (db/sqlite-checkpointer.ts), not inside the server's
+// SQLite only: the WAL is checkpointed by a thread of its own (db/sqlite/checkpointer.ts), not inside the server's
 // writes. PostgreSQL manages its own WAL. The bound tells three cases apart without timing anything closely: the
 // thread checkpointing between bursts (under 1 MiB), SQLite's own checkpoint every 1000 pages in the server's
 // thread (about 4 MiB), and no checkpoint at all (about 16 MiB).
@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
+import { connectDatabase, writeGateOf } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { systemClock } from '../src/clock.js';
 import { createOrganizationWithKey } from '../src/domain/orgs/service.js';
@@ -62,7 +62,7 @@ test('writes held back by the checkpoint thread at every interval all commit, no
     await migrateToLatest(database);
     const app = await buildApp({ config: loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' }), database, logger: false });
     const { firstKey } = await createOrganizationWithKey({ database, clock: systemClock }, { name: 'Held writes' });
-    const gate = database.writeGate!;
+    const gate = writeGateOf(database)!;
     let holds = 0;
     const close = gate.close.bind(gate);
     gate.close = () => {

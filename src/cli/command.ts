@@ -68,7 +68,7 @@ export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   async withContext(work) {
     const config = loadConfig();
-    const database = connectDatabase(config.database, { poolSize: 2, checkpointThread: false });
+    const database = connectDatabase(config.database, { ...config.sqlite, poolSize: 2, checkpointThread: false });
     try {
       await migrateToLatest(database);
       return await work({ database, clock: systemClock });

@@ -1,15 +1,18 @@
 // `telemap`: the operator's command line. Each subcommand lives in commands/; this file only dispatches.
 import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
+import { deviceToken } from './commands/device.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
+import { mcpServe } from './commands/mcp.js';
 import { orderLink } from './commands/order.js';
-import { orgCreate, orgList, orgPurge, orgRestore } from './commands/org.js';
-import { userCreate } from './commands/user.js';
+import { orgCreate, orgList, orgPurge, orgRestore, orgUpdate } from './commands/org.js';
+import { userCreate, userDisable, userList, userResetPassword } from './commands/user.js';
 import { CliError, parseCommandArgs, processIo, type CliIo, type Command } from './command.js';
 
 export const COMMANDS: readonly Command[] = [
   orgCreate,
   orgList,
+  orgUpdate,
   orgRestore,
   orgPurge,
   keyCreate,
@@ -19,6 +22,11 @@ export const COMMANDS: readonly Command[] = [
   categoryList,
   orderLink,
   userCreate,
+  userList,
+  userResetPassword,
+  userDisable,
+  deviceToken,
+  mcpServe,
 ];
 
 function overview(): string {
@@ -45,6 +53,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(overview());
     return group ? 0 : 1;
   }
+  // A command of one word (`telemap mcp --org …`) takes every argument after its name.
+  const single = COMMANDS.find((c) => c.name === group);
+  if (single) return runCommand(single, argv.slice(1), io);
   const groupCommands = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
   if (groupCommands.length === 0) {
     console.error(`telemap: unknown command "${group}" (see: telemap --help)`);
@@ -59,6 +70,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     console.error(`telemap: unknown command "${group} ${action}" (see: telemap ${group} --help)`);
     return 1;
   }
+  return runCommand(command, rest, io);
+}
+
+async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {

@@ -12,6 +12,7 @@ import * as devicesFillfactor from './migrations/0005_devices_fillfactor.js';
 import * as telemetry from './migrations/0006_telemetry.js';
 import * as rulesAlerts from './migrations/0007_rules_alerts.js';
 import * as outboxWebhooks from './migrations/0008_outbox_webhooks.js';
+import * as helpdesk from './migrations/0009_helpdesk.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -25,6 +26,7 @@ const migrations = [
   ['0006_telemetry', telemetry],
   ['0007_rules_alerts', rulesAlerts],
   ['0008_outbox_webhooks', outboxWebhooks],
+  ['0009_helpdesk', helpdesk],
 ] as const satisfies ReadonlyArray<readonly [string, DialectMigration]>;
 
 export type MigrationName = (typeof migrations)[number][0];

@@ -9,12 +9,11 @@
 // call, but it shares its database's adapter and compiles every query exactly as the database does, so queries run
 // inside transactions reuse the database's templates instead of being built anew each time.
 import type { CompiledQuery, Compilable, DialectAdapter } from 'kysely';
-import type { Db } from './connect.js';
-import type { StatementBatch } from './statement-batch.js';
+import type { Db } from './database.js';
 
-type Argument = string | null;
+export type Argument = string | null;
 
-interface Template {
+export interface Template {
   compiled: CompiledQuery;
   /** For each parameter of the compiled query: the index of the argument that fills it, or -1 for a constant. */
   slots: number[];
@@ -31,25 +30,7 @@ export function prepared<R, A extends Argument[]>(
   };
 }
 
-/**
- * The same query run once per argument list, in order, through SQLite's statement batch (db/statement-batch.ts):
- * each run's first row, without a promise per run. The runs belong to the transaction `db` is part of.
- */
-export function preparedForEach<R, A extends Argument[]>(
-  build: (db: Db, ...args: A) => Compilable<R>,
-): (db: Db, batch: StatementBatch, argumentLists: readonly A[]) => Array<R | undefined> {
-  const templates = new WeakMap<DialectAdapter, Template>();
-  return (db, batch, argumentLists) => {
-    if (argumentLists.length === 0) return [];
-    const template = templateFor(templates, db, build, argumentLists[0]!);
-    return batch.firstRows<R>(
-      template.compiled.sql,
-      argumentLists.map((args) => bind(template, args)),
-    );
-  };
-}
-
-function templateFor<R, A extends Argument[]>(
+export function templateFor<R, A extends Argument[]>(
   templates: WeakMap<DialectAdapter, Template>,
   db: Db,
   build: (db: Db, ...args: A) => Compilable<R>,
@@ -72,7 +53,7 @@ function templateFor<R, A extends Argument[]>(
   return template;
 }
 
-function bind(template: Template, args: readonly Argument[]): unknown[] {
+export function bind(template: Template, args: readonly Argument[]): unknown[] {
   const { compiled, slots } = template;
   return slots.map((slot, i) => (slot >= 0 ? args[slot] : compiled.parameters[i]));
 }

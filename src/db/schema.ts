@@ -138,6 +138,8 @@ export interface TicketsTable {
   updated_at: string;
   /** The alert a proactive ticket was opened for; null for every other ticket. */
   alert_id: string | null;
+  /** The user working on it (migration 0009); null: unassigned. */
+  assignee_user_id: Generated<string | null>;
 }
 
 export interface TicketMessagesTable {
@@ -149,6 +151,49 @@ export interface TicketMessagesTable {
   role: string;
   content: string;
   created_at: string;
+  /** 'message' or 'note' (internal). Migration 0009. */
+  kind: Generated<string>;
+  /** 'user', 'api_key', 'integration', 'customer', 'bot' or 'system'; null on rows older than migration 0009. */
+  author_type: Generated<string | null>;
+  author_id: Generated<string | null>;
+  author_name: Generated<string | null>;
+}
+
+/** A change to a ticket (status, priority, assignee, category), for its timeline. Migration 0009. */
+export interface TicketEventsTable {
+  id: string;
+  organization_id: string;
+  ticket_id: string;
+  seq: number;
+  /** The position the next message had when this happened: the change sits before that message. */
+  message_position: number;
+  type: string;
+  from_value: string | null;
+  to_value: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  created_at: string;
+}
+
+/** A single-use link to set a password (an invite or a reset), kept as the hash of its token. Migration 0009. */
+export interface UserTokensTable {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  purpose: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Help desk settings of an organization (migration 0009). */
+export interface OrganizationSettingsTable {
+  organization_id: string;
+  /** Reply-To of the e-mails that carry agents' replies; null: none set. */
+  support_email: string | null;
+  updated_at: string;
 }
 
 export interface UsersTable {
@@ -160,6 +205,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: string;
   updated_at: string;
+  /** Set when an admin disabled the user: no sign-in, sessions refused (migration 0009). */
+  disabled_at: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -223,6 +270,8 @@ export interface AlertsTable {
   ticket_id: string | null;
   /** JSON {summary, details, source}. */
   diagnosis: string;
+  /** When the optional model may next try to rewrite the diagnosis; null when there is nothing to do. */
+  diagnosis_rewrite_at: string | null;
   updated_at: string;
 }
 
@@ -291,6 +340,9 @@ export interface Tables {
   categories: CategoriesTable;
   tickets: TicketsTable;
   ticket_messages: TicketMessagesTable;
+  ticket_events: TicketEventsTable;
+  user_tokens: UserTokensTable;
+  organization_settings: OrganizationSettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   device_tokens: DeviceTokensTable;

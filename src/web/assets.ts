@@ -1,10 +1,12 @@
 // The dashboard's two static assets, served by the process itself from memory: nothing is fetched from the
 // internet, and nothing depends on where the package is installed.
 import { createHash } from 'node:crypto';
-import { installCopyButtons } from './client.js';
+import { installConfirmations, installCopyButtons, installDraftKeeper } from './client.js';
 
 // tsx (used by `npm run dev` and the tests) may wrap named functions in `__name(...)`; the shim makes that a no-op.
-export const CLIENT_SCRIPT = `"use strict";var __name=function(f){return f};(${installCopyButtons.toString()})();\n`;
+export const CLIENT_SCRIPT =
+  `"use strict";var __name=function(f){return f};(${installCopyButtons.toString()})();\n` +
+  `(${installDraftKeeper.toString()})();\n(${installConfirmations.toString()})();\n`;
 
 export const STYLESHEET = `
 :root { --fg:#1b1f24; --muted:#57606a; --bg:#ffffff; --panel:#f6f8fa; --line:#d0d7de; --accent:#0550ae;
@@ -82,6 +84,13 @@ pre { background:var(--panel); border:1px solid var(--line); border-radius:6px; 
 .message.role-bot { background:var(--panel); }
 .message .meta { font-size:.8rem; color:var(--muted); margin-bottom:.25rem; }
 .message .content { white-space:pre-wrap; overflow-wrap:anywhere; margin:0; }
+.message.kind-note { align-self:stretch; max-width:100%; background:#fff8c5; border:1px dashed #bf8700; }
+.message.kind-note .meta::before { content:"Internal note · "; font-weight:600; color:#7d4e00; }
+.change { font-size:.85rem; color:var(--muted); border-left:3px solid var(--line); padding-left:.6rem; }
+.views { display:flex; flex-wrap:wrap; gap:1rem; list-style:none; padding:0; margin:0 0 1rem; }
+.views a[aria-current] { font-weight:700; }
+.count { color:var(--muted); margin:.5rem 0; }
+.kind-choice { display:flex; gap:1rem; border:none; padding:0; margin:0 0 .75rem; }
 .secret-box { border:2px solid #1f6feb; background:var(--accent-bg); border-radius:8px; padding:1rem; margin-bottom:1.5rem; }
 .secret-row { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
 .secret-row input { flex:1 1 20rem; font-family: ui-monospace, monospace; }

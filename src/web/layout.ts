@@ -3,7 +3,7 @@ import type { SessionUser } from '../domain/sessions/service.js';
 import { html, type Html, type Renderable } from './html.js';
 import { ASSET_VERSION } from './assets.js';
 
-export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'webhooks' | 'none';
+export type Section = 'tickets' | 'customers' | 'devices' | 'alerts' | 'rules' | 'integrations' | 'webhooks' | 'users' | 'settings' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -20,9 +20,17 @@ function nav(user: SessionUser, section: Section): Html {
     ['tickets', '/tickets', 'Tickets'],
     ['customers', '/customers', 'Customers'],
     ['devices', '/devices', 'Devices'],
+    ['alerts', '/alerts', 'Alerts'],
   ];
-  if (user.role === 'admin') links.push(['integrations', '/integrations', 'Integrations']);
-  if (user.role === 'admin') links.push(['webhooks', '/webhooks', 'Webhooks']);
+  if (user.role === 'admin') {
+    links.push(
+      ['rules', '/rules', 'Rules'],
+      ['integrations', '/integrations', 'Integrations'],
+      ['webhooks', '/webhooks', 'Webhooks'],
+      ['users', '/users', 'Users'],
+      ['settings', '/settings', 'Settings'],
+    );
+  }
   return html`<nav aria-label="Main">
     <ul class="nav">
       ${links.map(([key, href, label]) =>
@@ -79,6 +87,19 @@ export const NOTICES: Record<string, { kind: 'ok' | 'error'; text: string }> = {
   'reply-added': { kind: 'ok', text: 'Your reply was added to the conversation.' },
   'status-changed': { kind: 'ok', text: 'The status was changed.' },
   'signed-out': { kind: 'ok', text: 'You are signed out.' },
+  'alert-acknowledged': { kind: 'ok', text: 'The alert was acknowledged.' },
+  'alert-cleared': { kind: 'ok', text: 'The alert was cleared.' },
+  'rule-created': { kind: 'ok', text: 'The rule was created. It judges every reading from now on.' },
+  'rule-updated': { kind: 'ok', text: 'The rule was saved.' },
+  'rule-deleted': { kind: 'ok', text: 'The rule was deleted and its open alerts cleared.' },
+  'note-added': { kind: 'ok', text: 'Your internal note was added. The customer does not see it.' },
+  'ticket-updated': { kind: 'ok', text: 'The ticket was updated.' },
+  'ticket-created': { kind: 'ok', text: 'The ticket was opened.' },
+  'session-expired': { kind: 'error', text: 'Your session expired. Sign in again: your unsent reply is kept on this device.' },
+  'password-set': { kind: 'ok', text: 'Your password is set. Sign in with it.' },
+  'reset-sent': { kind: 'ok', text: 'If that address belongs to an account, a link to set a new password is on its way.' },
+  'user-updated': { kind: 'ok', text: 'The user was updated.' },
+  'settings-saved': { kind: 'ok', text: 'The settings were saved.' },
 };
 
 export function noticeFrom(query: unknown): PageOptions['notice'] {
@@ -87,7 +108,13 @@ export function noticeFrom(query: unknown): PageOptions['notice'] {
 }
 
 /** Previous/next links for a keyset-paginated list. */
-export function pager(basePath: string, params: Record<string, string | undefined>, hasCursor: boolean, nextCursor: string | null): Html {
+export function pager(
+  basePath: string,
+  params: Record<string, string | undefined>,
+  hasCursor: boolean,
+  nextCursor: string | null,
+  prevCursor?: string | null,
+): Html {
   if (!hasCursor && !nextCursor) return html``;
   const link = (cursor?: string) => {
     const search = new URLSearchParams();
@@ -98,6 +125,7 @@ export function pager(basePath: string, params: Record<string, string | undefine
   };
   return html`<nav class="pager" aria-label="Pagination">
     ${hasCursor ? html`<a href="${link()}">« First page</a>` : ''}
+    ${prevCursor ? html`<a href="${link(prevCursor)}" rel="prev">‹ Previous page</a>` : ''}
     ${nextCursor ? html`<a href="${link(nextCursor)}" rel="next">Next page »</a>` : ''}
   </nav>`;
 }

@@ -157,6 +157,11 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.ok(content.includes(newKey.slice(0, 12)), 'its prefix is listed');
     await page.screenshot({ path: `${SCREENSHOTS}integrations.png`, fullPage: true });
 
+    // Revoking asks first (a confirm dialog): dismissing it keeps the key, accepting revokes it.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Revoke Browser test key' }).click();
+    assert.equal((await ext('/customer/queryCustomer', newKey, { email: 'maria.lopez@example.com' })).status, 200, 'dismissed: still valid');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke Browser test key' }).click();
     await page.getByText('The key was revoked').waitFor();
     const refused = await ext('/customer/queryCustomer', newKey, { email: 'maria.lopez@example.com' });
@@ -168,7 +173,7 @@ describe('dashboard in Chromium', { skip }, () => {
     const created = await ext('/customer/createOrUpdateCustomer', apiKey, { email: 'new.person@example.org', name: 'Nova Person' });
     assert.equal(created.status, 200);
     await page.getByRole('link', { name: 'Customers' }).click();
-    await page.getByLabel('Search by email or name').fill('new.person');
+    await page.getByLabel('Search by email, name, phone or address').fill('new.person');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'Nova Person' }).click();
     await page.getByRole('heading', { name: 'Nova Person' }).waitFor();
@@ -177,7 +182,7 @@ describe('dashboard in Chromium', { skip }, () => {
 
   it('opens a device and sees who owned it, from when to when', async () => {
     await page.getByRole('link', { name: 'Devices' }).click();
-    await page.getByLabel('Search by identifier or type').fill('heat-pump');
+    await page.getByLabel('Search by identifier, type or metadata').fill('heat-pump');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'HP-2041-77X' }).click();
     await page.getByRole('heading', { name: 'Assignment history' }).waitFor();
@@ -201,13 +206,13 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.getByRole('link', { name: 'Display flickers after power cut' }).click();
     await page.locator('.message.role-customer', { hasText: 'The display flickers since the power cut this morning.' }).waitFor();
     await page.getByRole('link', { name: 'HP-2041-77X' }).waitFor();
-    await page.getByLabel('Your reply (sent as agent)').fill('A technician will call you today.');
-    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByLabel(/^Your message/).fill('A technician will call you today.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByText('Your reply was added').waitFor();
     await page.locator('.message.role-agent', { hasText: 'A technician will call you today.' }).waitFor();
-    await page.getByLabel('New status').selectOption('in_progress');
-    await page.getByRole('button', { name: 'Change status' }).click();
-    await page.getByText('The status was changed').waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('in_progress');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('The ticket was updated').waitFor();
     assert.equal(await page.locator('.lead .badge').first().textContent(), 'in progress');
     assert.match(page.url(), new RegExp(`/tickets/${created.body.ticketId as string}`));
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import pg from 'pg';
+import { writeGateOf } from '../../src/db/connect.js';
 import { describeEachDialect } from '../support/harness.js';
 import { until } from '../support/until.js';
 
@@ -245,7 +246,7 @@ describeEachDialect('ext-v1 devices', (h) => {
   async function holdWrites(
     organizationId: string,
   ): Promise<{ release: () => Promise<void>; untilHeld: (count: number) => Promise<void> }> {
-    const gate = h.database.writeGate;
+    const gate = writeGateOf(h.database);
     if (gate) {
       await gate.close();
       return {

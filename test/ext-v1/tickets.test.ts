@@ -76,6 +76,7 @@ describeEachDialect('ext-v1 createTicket', (h) => {
         created_at: undefined,
         updated_at: undefined,
         alert_id: null,
+        assignee_user_id: null,
       },
     );
     assert.match(row.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -1,6 +1,6 @@
 // Another process (the CLI, a second server on the same SQLite file) commits while the server runs transactions
 // that read and then write. Each request must wait for the other process's lock, never fail because of it
-// (db/sqlite-immediate-dialect.ts).
+// (db/sqlite/immediate-dialect.ts).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,4 +1,4 @@
-// Every ext-v1 endpoint of the contract (shared/spec/ext-v1.md), described once for the cross-cutting suites
+// Every ext-v1 endpoint of the contract (docs/api/ext-v1.md), described once for the cross-cutting suites
 // (security matrix, fuzzing): how to build a valid request for an organization, the fields its body knows, and
 // how to aim it at another organization's record. An endpoint whose route is not registered yet is reported as
 // absent by `isServed`, and the suites skip it by name.

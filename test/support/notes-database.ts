@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, type Generated } from 'kysely';
-import { SqliteImmediateDialect } from '../../src/db/sqlite-immediate-dialect.js';
+import { SqliteImmediateDialect } from '../../src/db/sqlite/immediate-dialect.js';
 
 export interface Notes {
   notes: { id: Generated<number>; text: string };

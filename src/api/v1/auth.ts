@@ -25,6 +25,9 @@ export interface V1Principal {
   role?: UserRole;
   /** For an API key: its id. */
   apiKeyId?: string;
+  /** For a dashboard session: the signed-in user (who is recorded as the author of what they do). */
+  userId?: string;
+  email?: string;
 }
 
 /** Returns the principal when the request carries credentials it recognizes and accepts, else null. */
@@ -99,7 +102,7 @@ export function sessionAuthenticator(ctx: DomainContext): V1Authenticator {
     if (user.role !== 'admin' && isApiKeyManagement(request)) {
       throw new V1Error('forbidden', 'Managing API keys needs the admin role');
     }
-    return { organizationId: user.organizationId, via: 'session', role: user.role };
+    return { organizationId: user.organizationId, via: 'session', role: user.role, userId: user.userId, email: user.email };
   };
 }
 

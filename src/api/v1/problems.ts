@@ -7,5 +7,7 @@ import { V1Error } from './errors.js';
 export function v1Problem(error: unknown): never {
   if (isDomainError(error, 'invalid_input')) throw new V1Error('bad_request', `${error.problem.field} ${error.problem.reason}`);
   if (isDomainError(error, 'ticket_not_found')) throw new V1Error('not_found', 'Ticket not found');
+  if (isDomainError(error, 'customer_not_found')) throw new V1Error('not_found', 'Customer not found');
+  if (isDomainError(error, 'device_not_found')) throw new V1Error('not_found', 'Device not found');
   throw error;
 }

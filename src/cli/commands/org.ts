@@ -3,6 +3,7 @@ import { isPlausibleEmail, normalizeEmail } from '../../domain/customers/email.j
 import { isDomainError } from '../../domain/errors.js';
 import { listAllOrganizations, purgeOrganization, restoreOrganization } from '../../domain/orgs/lifecycle.js';
 import { createOrganizationWithKey } from '../../domain/orgs/service.js';
+import { setSupportEmail } from '../../domain/tickets/settings.js';
 import { CliError, optionalString, requiredString, type Command } from '../command.js';
 import { passwordFromStdinOrGenerated, printPassword } from './user.js';
 
@@ -129,5 +130,26 @@ export const orgPurge: Command = {
         throw error;
       });
     io.out(`Organization ${id} and all of its data purged.`);
+  },
+};
+
+export const orgUpdate: Command = {
+  name: 'org update',
+  summary: "Change an organization's help desk settings: the support address (Reply-To of replies to customers)",
+  usage: 'telemap org update <organizationId> --support-email <email|"">',
+  options: { 'support-email': { type: 'string' } },
+  async run(args, io) {
+    const id = oneId(args, this);
+    const raw = args.values['support-email'];
+    const supportEmail = typeof raw === 'string' ? raw.trim() : undefined;
+    if (supportEmail === undefined) throw new CliError('nothing to update: pass --support-email <email> (an empty value clears it)');
+    const saved = await io
+      .withContext((ctx) => setSupportEmail(ctx, id, supportEmail))
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'organization_not_found')) throw new CliError(`organization not found: ${id}`);
+        if (isDomainError(error, 'invalid_input')) throw new CliError(`invalid email: ${supportEmail}`);
+        throw error;
+      });
+    io.out(saved ? `Support address of ${id} set to ${saved}.` : `Support address of ${id} cleared.`);
   },
 };

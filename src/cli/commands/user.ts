@@ -3,6 +3,8 @@ import { isDomainError } from '../../domain/errors.js';
 import { generatePassword } from '../../domain/users/password.js';
 import { createUser, isUserRole, passwordReason, USER_ROLES, type UserRole } from '../../domain/users/service.js';
 import type { DomainContext } from '../../domain/context.js';
+import { resetUserPassword, setUserDisabled } from '../../domain/users/admin.js';
+import { listUsers } from '../../domain/users/repository.js';
 import { CliError, requiredOrgId, requiredString, type CliIo, type Command, type ParsedArgs } from '../command.js';
 
 /** Everything piped on stdin (without its final line break), or '' when stdin is a terminal or empty. */
@@ -66,5 +68,71 @@ export const userCreate: Command = {
     }
     io.out(`User ${userId} (${role}, ${email}) created.`);
     if (generated) printPassword(io, password);
+  },
+};
+
+/** The user of the organization with this e-mail, or a one-line error. */
+async function userIdByEmail(ctx: DomainContext, organizationId: string, email: string): Promise<string> {
+  const row = await ctx.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('email', '=', email)
+    .executeTakeFirst();
+  if (!row) throw new CliError(`no user ${email} in organization ${organizationId}`);
+  return row.id;
+}
+
+export const userList: Command = {
+  name: 'user list',
+  summary: "List an organization's dashboard users (role, state)",
+  usage: 'telemap user list --org <organizationId> [--json]',
+  options: { org: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const org = requiredOrgId(args, this);
+    const users = await io.withContext((ctx) => listUsers(ctx.database.db, org));
+    if (args.values.json) {
+      io.out(JSON.stringify(users.map((u) => ({ id: u.id, email: u.email, role: u.role, disabledAt: u.disabledAt, invited: !u.hasPassword, createdAt: u.createdAt }))));
+      return;
+    }
+    if (users.length === 0) io.out(`No users. Create one with: telemap user create --org ${org} --email <email> --role admin`);
+    for (const u of users) {
+      const state = u.disabledAt ? `disabled ${u.disabledAt}` : u.hasPassword ? 'active' : 'invited';
+      io.out(`${u.id}  ${u.email}  ${u.role}  ${state}`);
+    }
+  },
+};
+
+export const userResetPassword: Command = {
+  name: 'user reset-password',
+  summary: "Set a user's password (from stdin, or generated and printed once) and sign them out everywhere",
+  usage: 'telemap user reset-password --org <organizationId> --email <email> [--json] [< password]',
+  options: { org: { type: 'string' }, email: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const org = requiredOrgId(args, this);
+    const email = validEmailArg(args, 'email', this);
+    const { password, generated } = await passwordFromStdinOrGenerated();
+    await io.withContext(async (ctx) => resetUserPassword(ctx, org, await userIdByEmail(ctx, org, email), password));
+    if (args.values.json) {
+      io.out(JSON.stringify(generated ? { email, password } : { email }));
+      return;
+    }
+    // The sign-in lockout lives in each server's memory: a new password does not lift it there (docs/helpdesk.md).
+    io.out(`Password of ${email} set; their sessions are signed out.`);
+    if (generated) printPassword(io, password);
+  },
+};
+
+export const userDisable: Command = {
+  name: 'user disable',
+  summary: 'Disable a user (signed out at once, cannot sign in); --enable undoes it',
+  usage: 'telemap user disable --org <organizationId> --email <email> [--enable]',
+  options: { org: { type: 'string' }, email: { type: 'string' }, enable: { type: 'boolean' } },
+  async run(args, io) {
+    const org = requiredOrgId(args, this);
+    const email = validEmailArg(args, 'email', this);
+    const enable = Boolean(args.values.enable);
+    await io.withContext(async (ctx) => setUserDisabled(ctx, org, await userIdByEmail(ctx, org, email), !enable, null));
+    io.out(enable ? `User ${email} enabled.` : `User ${email} disabled and signed out.`);
   },
 };

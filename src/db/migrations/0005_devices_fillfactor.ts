@@ -2,7 +2,7 @@
 // page of the old one. Such an update (HOT, heap-only tuple) writes no index entry, and none of the columns that
 // bulk-metadata and device updates change is indexed. With pages filled to the brim, PostgreSQL's default, most
 // updates moved the row to another page and added an entry to both of the table's indexes, and under repeated
-// bulk updates the table grew to over 40 times its size (docs/decisions.md, "PostgreSQL leaves room in device pages").
+// bulk updates the table grew to over 40 times its size (docs/performance/experiments.md, "PostgreSQL leaves room in device pages").
 // The setting applies to pages written from now on: the rows of older pages move to roomier ones as they are
 // updated. SQLite rewrites a row where it is and has no such setting.
 import { sql, type Kysely } from 'kysely';

@@ -1,9 +1,8 @@
-// Every ext-v1 request authenticates, and the key and its organization almost never change: on SQLite the row is
-// kept in memory and reused for as long as the change watch (db/change-watch.ts) says no key or organization
-// changed, in this process or any other. A revocation, a roll or an organization's deletion therefore still
+// Every ext-v1 request authenticates, and the key and its organization almost never change: where the database
+// keeps a cache epoch (SQLite), the row is kept in memory and reused for as long as the epoch says no key or
+// organization changed, in this process or any other. A revocation, a roll or an organization's deletion therefore still
 // takes effect on the very next request. Times (a roll's grace period, an expiry) are compared on every use by
-// the caller, so a copied row never outlives them. On PostgreSQL there is no watch and every request reads.
-import type { ChangeWatch } from '../../db/change-watch.js';
+// the caller, so a copied row never outlives them. Without an epoch (PostgreSQL) every request reads.
 import type { Database, Db } from '../../db/connect.js';
 import { findKeyByHash, type KeyForAuthentication } from './repository.js';
 
@@ -18,23 +17,17 @@ interface Copies {
 const copiesByDatabase = new WeakMap<Database, Copies>();
 
 /**
- * The key with this hash, with its organization's deletion state: from memory when current, else the database. On
- * SQLite it runs in this turn's read group (db/read-group.ts): never call it from inside a transaction's work.
+ * The key with this hash, with its organization's deletion state: from memory when current, else the database. A
+ * hot read (`database.read`): never call it from inside a transaction's work.
  */
-export async function keyForAuthentication(database: Database, keyHash: string): Promise<KeyForAuthentication | undefined> {
-  const watch = database.changeWatch;
-  if (!watch) return findKeyByHash(database.db, keyHash);
-  // The watch's check is a statement too: with the other reads of this turn, it shares their read transaction.
-  return database.readGroup.run((db) => fromCopyOrDatabase(database, watch, keyHash, db));
+export function keyForAuthentication(database: Database, keyHash: string): Promise<KeyForAuthentication | undefined> {
+  // The epoch's check may be a statement too: with the other reads of this turn, it shares their read transaction.
+  return database.read((db) => fromCopyOrDatabase(database, keyHash, db));
 }
 
-async function fromCopyOrDatabase(
-  database: Database,
-  watch: ChangeWatch,
-  keyHash: string,
-  db: Db,
-): Promise<KeyForAuthentication | undefined> {
-  const epoch = watch.epoch();
+async function fromCopyOrDatabase(database: Database, keyHash: string, db: Db): Promise<KeyForAuthentication | undefined> {
+  const epoch = database.cacheEpoch();
+  if (epoch === undefined) return findKeyByHash(db, keyHash);
   let copies = copiesByDatabase.get(database);
   if (!copies || copies.epoch !== epoch) {
     copies = { epoch, rows: new Map() };
@@ -46,7 +39,7 @@ async function fromCopyOrDatabase(
   const row = await findKeyByHash(db, keyHash);
   // Kept only if nothing changed while the query waited and ran; otherwise the row may already be stale. Unknown
   // hashes are not kept: a key created a moment later must work at once.
-  if (row && watch.epoch() === epoch) {
+  if (row && database.cacheEpoch() === epoch) {
     if (copies.rows.size >= MAX_KEYS) copies.rows.delete(copies.rows.keys().next().value!);
     copies.rows.set(keyHash, row);
   }

@@ -151,10 +151,7 @@ const customerWithLinksQueries = byDialect((dialect) => ({
   email: customerWithLinks(dialect, 'email'),
 }));
 
-/**
- * On SQLite it runs with the other reads of this turn of the event loop (db/read-group.ts), so it must not be called
- * from inside a transaction's work: it would wait for the connection that transaction holds.
- */
+/** A hot read (`database.read`): never call it from inside a transaction's work. */
 export async function findCustomerWithLinks(
   database: Database,
   organizationId: string,
@@ -162,7 +159,7 @@ export async function findCustomerWithLinks(
   value: string,
 ): Promise<CustomerRowWithLinks | undefined> {
   const query = customerWithLinksQueries[database.dialect.name][by];
-  return (await database.readGroup.run((db) => query(db, organizationId, value)))[0];
+  return (await database.read((db) => query(db, organizationId, value)))[0];
 }
 
 const activeDevicesQueries = byDialect((dialect) =>

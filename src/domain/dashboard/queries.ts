@@ -2,7 +2,8 @@
 // Every query filters on organization_id first; a record of another organization is simply not found.
 import type { Db } from '../../db/connect.js';
 import type { CustomerRow, DeviceRow, TicketRow } from '../../db/schema.js';
-import { before, decodeCursor, likeContains, toPage, type Page } from './cursor.js';
+import { after, before, containsPattern, decodeCursor, keysetPage, likeContains, MAX_SEARCH_LENGTH, toPage, type Page } from './cursor.js';
+import { sql } from 'kysely';
 import { DomainError } from '../errors.js';
 
 export type Metadata = Record<string, unknown>;
@@ -15,8 +16,17 @@ export interface ListOptions {
 function cursorOrFail(raw: string | undefined) {
   if (raw === undefined || raw === '') return undefined;
   const cursor = decodeCursor(raw);
-  if (!cursor) throw new DomainError({ code: 'invalid_input', field: 'cursor', reason: 'is not a cursor this server produced' });
+  if (!cursor) throw new DomainError({ code: 'invalid_input', field: 'cursor', reason: 'is invalid: not a cursor this server produced' });
   return cursor;
+}
+
+/** The search text, trimmed; undefined when blank. Too long or with NUL: invalid_input on field `q`. */
+export function searchText(raw: string | undefined): string | undefined {
+  const q = raw?.trim();
+  if (!q) return undefined;
+  if (q.length > MAX_SEARCH_LENGTH) throw new DomainError({ code: 'invalid_input', field: 'q', reason: `must be at most ${MAX_SEARCH_LENGTH} characters` });
+  if (q.includes('\0')) throw new DomainError({ code: 'invalid_input', field: 'q', reason: 'must not contain NUL characters' });
+  return q;
 }
 
 function parseMetadata(text: string): Metadata {
@@ -54,19 +64,43 @@ export function customerView(row: CustomerRow): CustomerView {
   };
 }
 
-/** Customers whose email or name contains `q` (case-insensitive), newest first. */
+function customerSearch(db: Db, organizationId: string, q: string | undefined) {
+  let query = db.selectFrom('customers').where('organization_id', '=', organizationId);
+  if (q) {
+    query = query.where((eb) =>
+      eb.or([likeContains('email', q), likeContains('name', q), likeContains('phone', q), likeContains('address', q)]),
+    );
+  }
+  return query;
+}
+
+/** Customers whose email, name, phone or address contains `q` (case-insensitive), newest first, both ways. */
 export async function listCustomers(
   db: Db,
   organizationId: string,
   options: ListOptions & { q?: string | undefined },
 ): Promise<Page<CustomerView>> {
   const cursor = cursorOrFail(options.cursor);
-  let query = db.selectFrom('customers').selectAll().where('organization_id', '=', organizationId);
-  const q = options.q?.trim();
-  if (q) query = query.where((eb) => eb.or([likeContains('email', q), likeContains('name', q)]));
-  if (cursor) query = query.where(before('created_at', 'id', cursor));
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
-  return toPage(rows, options.limit, (r) => r.created_at, customerView);
+  const q = searchText(options.q);
+  return keysetPage(
+    cursor,
+    options.limit,
+    (direction, at) => {
+      let query = customerSearch(db, organizationId, q).selectAll();
+      if (at) query = query.where(direction === 'older' ? before('created_at', 'id', at) : after('created_at', 'id', at));
+      const order = direction === 'older' ? 'desc' : 'asc';
+      return query.orderBy('created_at', order).orderBy('id', order).limit(options.limit + 1).execute();
+    },
+    (r) => r.created_at,
+    customerView,
+  );
+}
+
+export async function countCustomers(db: Db, organizationId: string, options: { q?: string | undefined }): Promise<number> {
+  const row = await customerSearch(db, organizationId, searchText(options.q))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function getCustomer(db: Db, organizationId: string, id: string): Promise<CustomerView | undefined> {
@@ -101,19 +135,40 @@ export function deviceView(row: DeviceRow): DeviceView {
   };
 }
 
-/** Devices whose identifier or type contains `q` (case-insensitive), newest first. */
+function deviceSearch(db: Db, organizationId: string, q: string | undefined) {
+  let query = db.selectFrom('devices').where('organization_id', '=', organizationId);
+  // Metadata is matched in its stored JSON text: values are found, and so are key names (documented).
+  if (q) query = query.where((eb) => eb.or([likeContains('identifier', q), likeContains('type', q), likeContains('metadata', q)]));
+  return query;
+}
+
+/** Devices whose identifier, type or metadata contains `q` (case-insensitive), newest first, both ways. */
 export async function listDevices(
   db: Db,
   organizationId: string,
   options: ListOptions & { q?: string | undefined },
 ): Promise<Page<DeviceView>> {
   const cursor = cursorOrFail(options.cursor);
-  let query = db.selectFrom('devices').selectAll().where('organization_id', '=', organizationId);
-  const q = options.q?.trim();
-  if (q) query = query.where((eb) => eb.or([likeContains('identifier', q), likeContains('type', q)]));
-  if (cursor) query = query.where(before('created_at', 'id', cursor));
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
-  return toPage(rows, options.limit, (r) => r.created_at, deviceView);
+  const q = searchText(options.q);
+  return keysetPage(
+    cursor,
+    options.limit,
+    (direction, at) => {
+      let query = deviceSearch(db, organizationId, q).selectAll();
+      if (at) query = query.where(direction === 'older' ? before('created_at', 'id', at) : after('created_at', 'id', at));
+      const order = direction === 'older' ? 'desc' : 'asc';
+      return query.orderBy('created_at', order).orderBy('id', order).limit(options.limit + 1).execute();
+    },
+    (r) => r.created_at,
+    deviceView,
+  );
+}
+
+export async function countDevices(db: Db, organizationId: string, options: { q?: string | undefined }): Promise<number> {
+  const row = await deviceSearch(db, organizationId, searchText(options.q))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function getDevice(db: Db, organizationId: string, id: string): Promise<DeviceView | undefined> {
@@ -238,24 +293,31 @@ export interface TicketView {
   deviceId: string | null;
   deviceIdentifier: string | null;
   category: string | null;
+  assignee: { id: string; email: string } | null;
   createdAt: string;
   updatedAt: string;
 }
 
-function ticketQuery(db: Db, organizationId: string) {
+function ticketBase(db: Db, organizationId: string) {
   return db
     .selectFrom('tickets')
     .innerJoin('customers', 'customers.id', 'tickets.customer_id')
     .leftJoin('devices', 'devices.id', 'tickets.device_id')
     .leftJoin('categories', 'categories.id', 'tickets.category_id')
+    .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_user_id')
+    .where('tickets.organization_id', '=', organizationId);
+}
+
+function ticketQuery(db: Db, organizationId: string) {
+  return ticketBase(db, organizationId)
     .selectAll('tickets')
     .select([
       'customers.email as customer_email',
       'customers.name as customer_name',
       'devices.identifier as device_identifier',
       'categories.name as category_name',
-    ])
-    .where('tickets.organization_id', '=', organizationId);
+      'assignee.email as assignee_email',
+    ]);
 }
 
 type TicketJoined = TicketRow & {
@@ -263,6 +325,7 @@ type TicketJoined = TicketRow & {
   customer_name: string;
   device_identifier: string | null;
   category_name: string | null;
+  assignee_email: string | null;
 };
 
 function ticketView(row: TicketJoined): TicketView {
@@ -279,6 +342,7 @@ function ticketView(row: TicketJoined): TicketView {
     deviceId: row.device_id,
     deviceIdentifier: row.device_identifier,
     category: row.category_name,
+    assignee: row.assignee_user_id && row.assignee_email ? { id: row.assignee_user_id, email: row.assignee_email } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -289,27 +353,75 @@ export interface TicketFilter {
   priority?: TicketPriority | undefined;
   customerId?: string | undefined;
   deviceId?: string | undefined;
+  /** A user id, or `none` for unassigned tickets. */
+  assignee?: string | undefined;
+  /** Text in the title or in any message (internal notes included: this is the team's search). */
+  q?: string | undefined;
 }
 
-/** The inbox: tickets matching the filter, newest first. */
+function filteredTickets(db: Db, organizationId: string, filter: TicketFilter) {
+  let query = ticketBase(db, organizationId);
+  if (filter.status) query = query.where('tickets.status', '=', filter.status);
+  if (filter.priority) query = query.where('tickets.priority', '=', filter.priority);
+  if (filter.customerId) query = query.where('tickets.customer_id', '=', filter.customerId);
+  if (filter.deviceId) query = query.where('tickets.device_id', '=', filter.deviceId);
+  if (filter.assignee === 'none') query = query.where('tickets.assignee_user_id', 'is', null);
+  else if (filter.assignee) query = query.where('tickets.assignee_user_id', '=', filter.assignee);
+  const q = searchText(filter.q);
+  if (q) {
+    const pattern = containsPattern(q);
+    query = query.where((eb) =>
+      eb.or([
+        likeContains('tickets.title', q),
+        eb.exists(
+          eb
+            .selectFrom('ticket_messages')
+            .select(sql.lit(1).as('one'))
+            .whereRef('ticket_messages.ticket_id', '=', 'tickets.id')
+            .where('ticket_messages.organization_id', '=', organizationId)
+            .where(sql<boolean>`lower(ticket_messages.content) like ${pattern} escape '\\'`),
+        ),
+      ]),
+    );
+  }
+  return query;
+}
+
+/** The inbox: tickets matching the filter, newest first, pages both ways. */
 export async function listTickets(
   db: Db,
   organizationId: string,
   options: ListOptions & TicketFilter,
 ): Promise<Page<TicketView>> {
   const cursor = cursorOrFail(options.cursor);
-  let query = ticketQuery(db, organizationId);
-  if (options.status) query = query.where('tickets.status', '=', options.status);
-  if (options.priority) query = query.where('tickets.priority', '=', options.priority);
-  if (options.customerId) query = query.where('tickets.customer_id', '=', options.customerId);
-  if (options.deviceId) query = query.where('tickets.device_id', '=', options.deviceId);
-  if (cursor) query = query.where(before('tickets.created_at', 'tickets.id', cursor));
-  const rows = await query
-    .orderBy('tickets.created_at', 'desc')
-    .orderBy('tickets.id', 'desc')
-    .limit(options.limit + 1)
-    .execute();
-  return toPage(rows as TicketJoined[], options.limit, (r) => r.created_at, ticketView);
+  return keysetPage(
+    cursor,
+    options.limit,
+    async (direction, at) => {
+      let query = filteredTickets(db, organizationId, options)
+        .selectAll('tickets')
+        .select([
+          'customers.email as customer_email',
+          'customers.name as customer_name',
+          'devices.identifier as device_identifier',
+          'categories.name as category_name',
+          'assignee.email as assignee_email',
+        ]);
+      if (at) query = query.where(direction === 'older' ? before('tickets.created_at', 'tickets.id', at) : after('tickets.created_at', 'tickets.id', at));
+      const order = direction === 'older' ? 'desc' : 'asc';
+      return (await query.orderBy('tickets.created_at', order).orderBy('tickets.id', order).limit(options.limit + 1).execute()) as TicketJoined[];
+    },
+    (r) => r.created_at,
+    ticketView,
+  );
+}
+
+/** How many tickets match the filter. */
+export async function countTickets(db: Db, organizationId: string, filter: TicketFilter): Promise<number> {
+  const row = await filteredTickets(db, organizationId, filter)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function getTicket(db: Db, organizationId: string, id: string): Promise<TicketView | undefined> {
@@ -317,22 +429,105 @@ export async function getTicket(db: Db, organizationId: string, id: string): Pro
   return row && ticketView(row as TicketJoined);
 }
 
+export interface AuthorView {
+  type: string;
+  id: string | null;
+  name: string | null;
+}
+
 export interface TicketMessageView {
   id: string;
   position: number;
   role: string;
+  /** `message` or `note` (internal). */
+  kind: string;
+  author: AuthorView;
   content: string;
   createdAt: string;
 }
 
-/** The conversation in order. */
-export async function ticketMessages(db: Db, organizationId: string, ticketId: string): Promise<TicketMessageView[]> {
-  const rows = await db
+/** Rows older than migration 0009 have no author: a customer message is the customer's, the others by role. */
+function authorOf(row: { role: string; author_type: string | null; author_id: string | null; author_name: string | null }): AuthorView {
+  if (row.author_type) return { type: row.author_type, id: row.author_id, name: row.author_name };
+  return { type: row.role === 'customer' ? 'customer' : row.role === 'bot' ? 'bot' : 'api_key', id: null, name: null };
+}
+
+/**
+ * The conversation in order. Internal notes only with `includeNotes` (the team's own views): this is also what
+ * webhook payloads and every customer-facing surface read, and those must never carry a note.
+ */
+export async function ticketMessages(
+  db: Db,
+  organizationId: string,
+  ticketId: string,
+  options: { includeNotes?: boolean } = {},
+): Promise<TicketMessageView[]> {
+  let query = db
     .selectFrom('ticket_messages')
-    .select(['id', 'position', 'role', 'content', 'created_at'])
+    .select(['id', 'position', 'role', 'kind', 'author_type', 'author_id', 'author_name', 'content', 'created_at'])
+    .where('organization_id', '=', organizationId)
+    .where('ticket_id', '=', ticketId);
+  if (!options.includeNotes) query = query.where('kind', '=', 'message');
+  const rows = await query.orderBy('position').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    position: r.position,
+    role: r.role,
+    kind: r.kind,
+    author: authorOf(r),
+    content: r.content,
+    createdAt: r.created_at,
+  }));
+}
+
+export interface TicketChangeView {
+  id: string;
+  type: string;
+  from: string | null;
+  to: string | null;
+  actor: AuthorView;
+  createdAt: string;
+}
+
+export type TimelineEntry = ({ entry: 'message' } & TicketMessageView) | ({ entry: 'change' } & TicketChangeView);
+
+/** Messages (notes included) and changes, in the order they happened (see migration 0009). */
+export async function ticketTimeline(db: Db, organizationId: string, ticketId: string): Promise<TimelineEntry[]> {
+  const messages = await ticketMessages(db, organizationId, ticketId, { includeNotes: true });
+  const changes = await db
+    .selectFrom('ticket_events')
+    .selectAll()
     .where('organization_id', '=', organizationId)
     .where('ticket_id', '=', ticketId)
-    .orderBy('position')
+    .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ id: r.id, position: r.position, role: r.role, content: r.content, createdAt: r.created_at }));
+  const out: TimelineEntry[] = [];
+  let c = 0;
+  for (const message of messages) {
+    while (c < changes.length && changes[c]!.message_position <= message.position) out.push(changeEntry(changes[c++]!));
+    out.push({ entry: 'message', ...message });
+  }
+  while (c < changes.length) out.push(changeEntry(changes[c++]!));
+  return out;
+}
+
+function changeEntry(row: {
+  id: string;
+  type: string;
+  from_value: string | null;
+  to_value: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  created_at: string;
+}): TimelineEntry {
+  return {
+    entry: 'change',
+    id: row.id,
+    type: row.type,
+    from: row.from_value,
+    to: row.to_value,
+    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
+    createdAt: row.created_at,
+  };
 }

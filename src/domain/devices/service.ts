@@ -10,7 +10,6 @@ import {
   findDeviceByIdentifier,
   findDeviceByIdentifierForUpdate,
   insertDeviceIfAbsent,
-  replaceMetadataByIdentifier,
   updateDeviceRow,
 } from './repository.js';
 
@@ -95,11 +94,14 @@ export async function replaceDevicesMetadata(
   for (const [identifier, metadata] of entries) {
     if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, JSON.stringify(metadata));
   }
-  const ids = await inTransaction(
-    ctx.database,
-    (trx) => replaceMetadataByIdentifier(trx, ctx.database, organizationId, metadataByIdentifier, now),
-    { alone: true },
-  );
+  const ids =
+    metadataByIdentifier.size === 0
+      ? new Map<string, string>()
+      : await inTransaction(
+          ctx.database,
+          (trx) => ctx.database.bulk.replaceDeviceMetadata(trx, organizationId, metadataByIdentifier, now),
+          { alone: true },
+        );
   return entries.map(([identifier]) => {
     const id = ids.get(identifier);
     return id === undefined

@@ -8,6 +8,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Where the recipient's answer goes (a ticket reply: the organization's support address). */
+  replyTo?: string;
 }
 
 export type MailResult = { kind: 'sent' } | { kind: 'error'; error: string; permanent: boolean };
@@ -30,7 +32,14 @@ export function createMailer(config: MailConfig, timeoutMs: number): Mailer {
         timer = setTimeout(() => resolve({ kind: 'error', error: `The SMTP server did not answer within ${timeoutMs / 1000} s`, permanent: false }), timeoutMs);
       });
       const sending = transport
-        .sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text, html: message.html })
+        .sendMail({
+          from: config.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          ...(message.replyTo && { replyTo: message.replyTo }),
+        })
         .then((): MailResult => ({ kind: 'sent' }))
         .catch((error: { responseCode?: number; code?: string; response?: string }): MailResult => {
           // A 5xx reply is the server refusing for good (no such mailbox, policy); anything else may pass later.

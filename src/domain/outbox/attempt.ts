@@ -2,6 +2,8 @@
 import type { DomainContext } from '../context.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeOwnerMail, type AlertForMail } from '../mail/owner-mail.js';
+import { getSupportEmail } from '../tickets/settings.js';
+import { composeReplyMail, isReplyRecipient } from '../tickets/reply-mail.js';
 import { sendWebhook, type ResolveAll } from '../webhooks/http-sender.js';
 import { slackMessage, standardMessage, type OutgoingEvent } from '../webhooks/messages.js';
 import type { AttemptOutcome, ClaimedDelivery } from './deliveries.js';
@@ -33,8 +35,17 @@ export async function runAttempt(ctx: DomainContext, delivery: ClaimedDelivery, 
       .select('name')
       .where('id', '=', delivery.organizationId)
       .executeTakeFirst();
-    const mail = composeOwnerMail(JSON.parse(delivery.event.payload) as AlertForMail, owner, organization?.name ?? 'Support');
-    const result = await deps.mailer.send({ to: owner.email, ...mail });
+    const recipient: unknown = JSON.parse(delivery.recipient ?? '{}');
+    let result;
+    if (isReplyRecipient(recipient)) {
+      // The support address is read when sending, so a change on the Settings page applies to the queue too.
+      const replyTo = await getSupportEmail(ctx, delivery.organizationId);
+      const mail = composeReplyMail(delivery.event.payload, recipient, organization?.name ?? 'Support');
+      result = await deps.mailer.send({ to: owner.email, ...mail, ...(replyTo && { replyTo }) });
+    } else {
+      const mail = composeOwnerMail(JSON.parse(delivery.event.payload) as AlertForMail, owner, organization?.name ?? 'Support');
+      result = await deps.mailer.send({ to: owner.email, ...mail });
+    }
     if (result.kind === 'sent') return { kind: 'delivered', responseStatus: null };
     if (result.permanent) return { kind: 'failed', responseStatus: null, error: result.error };
     return retry(null, result.error);

@@ -8,6 +8,7 @@ import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { newId } from '../ids.js';
 import { endpointEvents } from '../webhooks/service.js';
+import { replyRecipient } from '../tickets/reply-mail.js';
 import { claimRows } from './claim.js';
 
 export interface FanOutOptions {
@@ -67,6 +68,11 @@ export async function fanOutEvents(ctx: DomainContext, options: FanOutOptions): 
           const address = owner.email!.toLowerCase();
           deliveries.push(newDelivery(base, 'email', `mailto:${address}`, null, JSON.stringify(owner)));
         }
+      }
+      // An agent's public reply goes to the ticket's customer (tickets/reply-mail.ts).
+      if (event.type === 'ticket.message_added' && options.mailEnabled) {
+        const recipient = replyRecipient(event.payload);
+        if (recipient) deliveries.push(newDelivery(base, 'email', `mailto:${recipient.email.toLowerCase()}`, null, JSON.stringify(recipient)));
       }
     }
     for (let i = 0; i < deliveries.length; i += 200) {

@@ -48,6 +48,11 @@ export class FailureLimiter {
     this.windows.delete(key);
   }
 
+  /** Forgets every key starting with `prefix` (an account's windows from every address). */
+  resetPrefix(prefix: string): void {
+    for (const key of this.windows.keys()) if (key.startsWith(prefix)) this.windows.delete(key);
+  }
+
   private current(key: string): Window | undefined {
     const window = this.windows.get(key);
     if (window && window.startedAt + this.rule.windowMs <= this.clock.now().getTime()) {
@@ -85,5 +90,12 @@ export class SignInLimiter {
   }
   recordSuccess(email: string, ip: string): void {
     this.account.reset(`${email}\n${ip}`);
+  }
+  /**
+   * Lifts the per-account lockout of `email` from every address: an admin vouched for the person, or they proved
+   * they own the mailbox with a reset link. The per-address limit stays, it guards against guessing across accounts.
+   */
+  unlockAccount(email: string): void {
+    this.account.resetPrefix(`${email}\n`);
   }
 }

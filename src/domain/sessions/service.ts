@@ -47,7 +47,7 @@ export async function signIn(ctx: DomainContext, email: string, password: string
     return null;
   }
   const matches = await verifyPassword(password, user.password_hash);
-  if (!matches || user.organization_deleted_at !== null) return null;
+  if (!matches || user.organization_deleted_at !== null || user.disabled_at !== null) return null;
   const token = randomBytes(32).toString('base64url');
   const now = ctx.clock.now();
   await db
@@ -80,6 +80,8 @@ export async function resolveSession(ctx: DomainContext, token: string | undefin
       'organizations.deleted_at',
     ])
     .where('sessions.id', '=', hashSecret(token))
+    // A disabled user's sessions are deleted when they are disabled; this also holds for one racing that.
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.deleted_at !== null) return null;
   if (Date.parse(row.expires_at) <= ctx.clock.now().getTime()) return null;

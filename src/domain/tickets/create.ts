@@ -10,6 +10,7 @@ import { ensureCustomer } from '../customers/service.js';
 import { DomainError } from '../errors.js';
 import { isUuid, newId } from '../ids.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';
+import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import { composeDescription } from './compose-description.js';
 import { INITIAL_STATUS, type TicketChannel, type TicketMessageInput, type TicketPriority } from './model.js';
 import { findDeviceIdByIdentifier, insertTicket, insertTicketMessages } from './repository.js';
@@ -30,6 +31,11 @@ export interface NewTicket {
   channel: TicketChannel;
   /** The alert a proactive ticket is opened for (channel `alert`). */
   alertId?: string;
+  /**
+   * Who opened it, recorded as the author of its agent messages (customer messages are the customer's, bot
+   * messages the bot's). Absent: the API key for channel `api`, the system for `alert`.
+   */
+  author?: Actor;
 }
 
 export interface CreatedTicket {
@@ -55,12 +61,14 @@ export async function createTicket(ctx: DomainContext, organizationId: string, i
 export async function createTicketIn(trx: Db, organizationId: string, input: NewTicket, now: string): Promise<CreatedTicket> {
   const ticketId = newId();
   let customer: { customerId: string; wasCreated: boolean } | undefined;
+  let customerEmail = 'email' in input.customer ? input.customer.email : null;
   if ('id' in input.customer) {
     const found = isUuid(input.customer.id)
       ? await findCustomerById(trx, organizationId, input.customer.id.toLowerCase())
       : undefined;
     if (!found) throw new DomainError({ code: 'customer_not_found' });
     customer = { customerId: found.id, wasCreated: false };
+    customerEmail = found.email;
   }
 
   let deviceId: string | null = null;
@@ -97,6 +105,10 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
     updated_at: now,
     alert_id: input.alertId ?? null,
   });
+  const opener: Actor = input.author ?? (input.channel === 'alert' ? SYSTEM_ACTOR : { type: 'api_key', id: null, name: null });
+  const customerId = customer.customerId;
+  const authorOf = (role: string): Actor =>
+    role === 'customer' ? { type: 'customer', id: customerId, name: customerEmail } : role === 'bot' ? { type: 'bot', id: null, name: null } : opener;
   await insertTicketMessages(
     trx,
     input.messages.map((message, position) => ({
@@ -107,6 +119,9 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
       role: message.role,
       content: message.content,
       created_at: now,
+      author_type: authorOf(message.role).type,
+      author_id: authorOf(message.role).id,
+      author_name: authorOf(message.role).name,
     })),
   );
   await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now);
@@ -118,3 +133,4 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
     deviceId,
   };
 }
+

@@ -10,8 +10,11 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 /** Status of every new ticket. */
 export const INITIAL_STATUS = 'open';
 
-/** Where a ticket came from: ext-v1 createTicket records `api`; a rule's alert opens an `alert` ticket. */
-export type TicketChannel = 'api' | 'alert';
+/**
+ * Where a ticket came from: ext-v1 createTicket records `api`; a rule's alert opens an `alert` ticket; an agent
+ * opening one by hand, `dashboard`.
+ */
+export type TicketChannel = 'api' | 'alert' | 'dashboard';
 
 export const MAX_TITLE_LENGTH = 255;
 

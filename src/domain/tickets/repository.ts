@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.js';
 import type { TicketMessagesTable, TicketsTable } from '../../db/schema.js';
 
 // Prepared (db/prepared.ts): building and compiling this insert anew was 23% of a ticket's instructions
-// (docs/decisions.md). Its columns are listed once more in `insertTicket`, where each is typed, rather than
+// (docs/performance/experiments.md). Its columns are listed once more in `insertTicket`, where each is typed, rather than
 // mapped from a list, which would need a cast.
 const insertTicketRow = prepared(
   (
@@ -39,7 +39,7 @@ const insertTicketRow = prepared(
 );
 
 /** Every column given, the nullable ones as null when absent. */
-export async function insertTicket(db: Db, row: TicketsTable): Promise<void> {
+export async function insertTicket(db: Db, row: Omit<TicketsTable, 'assignee_user_id'>): Promise<void> {
   await insertTicketRow(
     db,
     row.id,

@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE } from '../../domain/dashboard/cursor.js';
+import { DEFAULT_PAGE_SIZE, MAX_SEARCH_LENGTH } from '../../domain/dashboard/cursor.js';
 import { isDomainError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/ids.js';
 import { html, type Html } from '../html.js';
@@ -39,4 +39,10 @@ export function options(values: readonly string[], selected: string | undefined,
 export function metadataBlock(metadata: Record<string, unknown>): Html {
   if (Object.keys(metadata).length === 0) return html`<p class="muted">No metadata.</p>`;
   return html`<pre>${JSON.stringify(metadata, null, 2)}</pre>`;
+}
+
+/** A list page's search text: trimmed, cut to the limit, NUL removed (a page corrects input rather than fail). */
+export function pageSearch(raw: string | undefined): string | undefined {
+  const q = raw?.replaceAll('\0', '').trim().slice(0, MAX_SEARCH_LENGTH).trim();
+  return q || undefined;
 }

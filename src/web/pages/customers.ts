@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { currentDevicesOf, getCustomer, listCustomers, listTickets } from '../../domain/dashboard/queries.js';
+import { currentDevicesOf, getCustomer, countCustomers, listCustomers, listTickets } from '../../domain/dashboard/queries.js';
 import { html, time } from '../html.js';
 import { pager, sendPage } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
 import { notFoundPage, queryOf, requireUser } from '../session.js';
-import { idParam, metadataBlock, PAGE_SIZE, priorityBadge, statusBadge, withCursorFallback } from './common.js';
+import { idParam, metadataBlock, PAGE_SIZE, pageSearch, priorityBadge, statusBadge, withCursorFallback } from './common.js';
 
 export function registerCustomerPages(app: FastifyInstance, { ctx }: WebDeps): void {
   const { db } = ctx.database;
@@ -13,12 +13,13 @@ export function registerCustomerPages(app: FastifyInstance, { ctx }: WebDeps): v
     const user = requireUser(request, reply);
     if (!user) return reply;
     const query = queryOf(request);
-    const q = query.q?.trim().slice(0, 200) || undefined;
+    const q = pageSearch(query.q);
     const page = await withCursorFallback(query.cursor, (cursor) => listCustomers(db, user.organizationId, { q, cursor, limit: PAGE_SIZE }));
+    const total = await countCustomers(db, user.organizationId, { q });
     const list =
       page.data.length === 0
         ? q
-          ? html`<div class="empty"><h2>No customer matches “${q}”</h2><p>Search looks inside emails and names. Try part of the address, or <a href="/customers">list all customers</a>.</p></div>`
+          ? html`<div class="empty"><h2>No customer matches “${q}”</h2><p>Search looks inside emails, names, phone numbers and addresses. Try part of the address, or <a href="/customers">list all customers</a>.</p></div>`
           : html`<div class="empty"><h2>No customers yet</h2><p>Customers appear when your integration calls <code>POST /api/ext-v1/customer/createOrUpdateCustomer</code>, assigns a device or opens a ticket.</p></div>`
         : html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Customers, newest first</caption>
@@ -32,12 +33,13 @@ export function registerCustomerPages(app: FastifyInstance, { ctx }: WebDeps): v
       section: 'customers',
       body: html`<h1>Customers</h1>
 <form method="get" action="/customers" class="filters" role="search" aria-label="Search customers">
-  <div class="field"><label for="q">Search by email or name</label><input type="search" id="q" name="q" value="${q ?? ''}"></div>
+  <div class="field"><label for="q">Search by email, name, phone or address</label><input type="search" id="q" name="q" maxlength="200" value="${q ?? ''}"></div>
   <button type="submit">Search</button>
   ${q ? html`<a href="/customers">Clear search</a>` : ''}
 </form>
+<p class="count" role="status">${total === 1 ? '1 customer matches' : `${total} customers match`}</p>
 ${list}
-${pager('/customers', { q }, Boolean(query.cursor), page.nextCursor)}`,
+${pager('/customers', { q }, Boolean(query.cursor), page.nextCursor, page.prevCursor)}`,
     });
   });
 

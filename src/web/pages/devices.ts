@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { currentOwnersOf, deviceAssignmentHistory, getDevice, listDevices, listTickets } from '../../domain/dashboard/queries.js';
+import { currentOwnersOf, deviceAssignmentHistory, getDevice, countDevices, listDevices, listTickets } from '../../domain/dashboard/queries.js';
 import { html, time } from '../html.js';
 import { pager, sendPage } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
 import { notFoundPage, queryOf, requireUser } from '../session.js';
-import { idParam, metadataBlock, PAGE_SIZE, statusBadge, withCursorFallback } from './common.js';
+import { idParam, metadataBlock, PAGE_SIZE, pageSearch, statusBadge, withCursorFallback } from './common.js';
 
 export function registerDevicePages(app: FastifyInstance, { ctx }: WebDeps): void {
   const { db } = ctx.database;
@@ -13,12 +13,13 @@ export function registerDevicePages(app: FastifyInstance, { ctx }: WebDeps): voi
     const user = requireUser(request, reply);
     if (!user) return reply;
     const query = queryOf(request);
-    const q = query.q?.trim().slice(0, 200) || undefined;
+    const q = pageSearch(query.q);
     const page = await withCursorFallback(query.cursor, (cursor) => listDevices(db, user.organizationId, { q, cursor, limit: PAGE_SIZE }));
+    const total = await countDevices(db, user.organizationId, { q });
     const list =
       page.data.length === 0
         ? q
-          ? html`<div class="empty"><h2>No device matches “${q}”</h2><p>Search looks inside identifiers and types. Try part of a serial number, or <a href="/devices">list all devices</a>.</p></div>`
+          ? html`<div class="empty"><h2>No device matches “${q}”</h2><p>Search looks inside identifiers, types and metadata. Try part of a serial number, or <a href="/devices">list all devices</a>.</p></div>`
           : html`<div class="empty"><h2>No devices yet</h2><p>Devices appear when your integration calls <code>POST /api/ext-v1/device</code> or assigns one with <code>autoCreateDevice</code>.</p></div>`
         : html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Devices, newest first</caption>
@@ -32,12 +33,13 @@ export function registerDevicePages(app: FastifyInstance, { ctx }: WebDeps): voi
       section: 'devices',
       body: html`<h1>Devices</h1>
 <form method="get" action="/devices" class="filters" role="search" aria-label="Search devices">
-  <div class="field"><label for="q">Search by identifier or type</label><input type="search" id="q" name="q" value="${q ?? ''}"></div>
+  <div class="field"><label for="q">Search by identifier, type or metadata</label><input type="search" id="q" name="q" maxlength="200" value="${q ?? ''}"></div>
   <button type="submit">Search</button>
   ${q ? html`<a href="/devices">Clear search</a>` : ''}
 </form>
+<p class="count" role="status">${total === 1 ? '1 device matches' : `${total} devices match`}</p>
 ${list}
-${pager('/devices', { q }, Boolean(query.cursor), page.nextCursor)}`,
+${pager('/devices', { q }, Boolean(query.cursor), page.nextCursor, page.prevCursor)}`,
     });
   });
 

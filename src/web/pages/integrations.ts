@@ -9,6 +9,7 @@ import {
 } from '../../domain/api-keys/service.js';
 import type { SessionUser } from '../../domain/sessions/service.js';
 import { isDomainError } from '../../domain/errors.js';
+import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { html, time, type Html } from '../html.js';
 import { noticeFrom, sendPage, type PageOptions } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
@@ -43,16 +44,52 @@ export const GRACE_CHOICES: ReadonlyArray<readonly [string, string]> = [
   ['604800', 'old key works 7 more days'],
 ];
 
+/** Regenerating keeps the old key working for a day unless the admin picks otherwise: integrations get time. */
+const DEFAULT_GRACE = '86400';
+
+/**
+ * A new key travels from the POST that made it to the page that shows it in a short-lived cookie (HttpOnly,
+ * SameSite=Strict, only sent to /integrations), read and cleared by that GET: POST-redirect-GET, so reloading the
+ * page shows the list and never creates a second key, while the full key still appears exactly once.
+ */
+const NEW_KEY_COOKIE = 'telemap_new_key';
+const NEW_KEY_COOKIE_SECONDS = 300;
+
+interface NewKeyFlash {
+  created: CreatedApiKey;
+  replaced?: { name: string; until: string | null };
+  notice: string;
+}
+
+function flashNewKey(deps: WebDeps, reply: FastifyReply, flash: NewKeyFlash): FastifyReply {
+  setCookie(reply, NEW_KEY_COOKIE, JSON.stringify(flash), { secure: deps.config.secureCookies, sameSite: 'Strict', path: '/integrations', maxAgeSeconds: NEW_KEY_COOKIE_SECONDS });
+  return reply.redirect('/integrations', 303);
+}
+
+function takeNewKey(deps: WebDeps, request: FastifyRequest, reply: FastifyReply): NewKeyFlash | undefined {
+  const raw = readCookie(request, NEW_KEY_COOKIE);
+  if (raw === undefined) return undefined;
+  clearCookie(reply, NEW_KEY_COOKIE, { secure: deps.config.secureCookies, sameSite: 'Strict', path: '/integrations' });
+  try {
+    const flash = JSON.parse(raw) as NewKeyFlash;
+    return typeof flash?.created?.apiKey === 'string' && typeof flash.created.name === 'string' ? flash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function keyActions(user: SessionUser, key: ApiKeySummary, now: number): Html {
   if (!isLive(key, now)) return html``;
   return html`<div class="actions">
-    <form method="post" action="/integrations/keys/${key.id}/regenerate" class="actions">
+    <form method="post" action="/integrations/keys/${key.id}/regenerate" class="actions" data-confirm="Regenerate “${key.name}”? A new key is created; the old one stops after the grace period you chose.">
       <input type="hidden" name="_csrf" value="${user.csrfToken}">
       <label for="grace-${key.id}" class="visually-hidden">Grace period for ${key.name}</label>
-      <select id="grace-${key.id}" name="graceSeconds">${GRACE_CHOICES.map(([v, label]) => html`<option value="${v}">${label}</option>`)}</select>
+      <select id="grace-${key.id}" name="graceSeconds">${GRACE_CHOICES.map(
+        ([v, label]) => html`<option value="${v}"${v === DEFAULT_GRACE ? html` selected` : ''}>${label}</option>`,
+      )}</select>
       <button type="submit" class="secondary">Regenerate<span class="visually-hidden"> ${key.name}</span></button>
     </form>
-    <form method="post" action="/integrations/keys/${key.id}/revoke" class="inline">
+    <form method="post" action="/integrations/keys/${key.id}/revoke" class="inline" data-confirm="Revoke “${key.name}”? Every request using it is refused from now on. This cannot be undone.">
       <input type="hidden" name="_csrf" value="${user.csrfToken}">
       <button type="submit" class="danger">Revoke<span class="visually-hidden"> ${key.name}</span></button>
     </form>
@@ -145,11 +182,16 @@ export function registerIntegrationsPage(app: FastifyInstance, deps: WebDeps): v
   app.get('/integrations', { schema: { hide: true } }, async (request, reply) => {
     const user = requireAdmin(request, reply);
     if (!user) return reply;
-    return renderIntegrations(deps, request, reply, user);
+    const flash = takeNewKey(deps, request, reply);
+    if (!flash) return renderIntegrations(deps, request, reply, user);
+    return renderIntegrations(deps, request, reply, user, {
+      created: flash.created,
+      ...(flash.replaced && { replaced: flash.replaced }),
+      notice: { kind: 'ok', text: flash.notice },
+    });
   });
 
-  // The new key is rendered in the response to the POST itself (no redirect): it is never stored anywhere it
-  // could be shown a second time.
+  // The new key goes to the page through a one-time cookie and a redirect (see NEW_KEY_COOKIE).
   app.post('/integrations/keys', { schema: { hide: true } }, async (request, reply) => {
     const user = requireAdmin(request, reply);
     if (!user) return reply;
@@ -161,7 +203,7 @@ export function registerIntegrationsPage(app: FastifyInstance, deps: WebDeps): v
       });
     }
     const created = await createApiKey(ctx, user.organizationId, name);
-    return renderIntegrations(deps, request, reply, user, { created, notice: { kind: 'ok', text: `Key “${name}” created.` } });
+    return flashNewKey(deps, reply, { created, notice: `Key “${name}” created.` });
   });
 
   app.post('/integrations/keys/:id/regenerate', { schema: { hide: true } }, async (request, reply) => {
@@ -177,10 +219,10 @@ export function registerIntegrationsPage(app: FastifyInstance, deps: WebDeps): v
       const rolled = await rollApiKey(ctx, user.organizationId, id, Number(grace[0]));
       const until = rolled.previous.revoked_at;
       const stillWorks = until !== null && Date.parse(until) > ctx.clock.now().getTime();
-      return renderIntegrations(deps, request, reply, user, {
+      return flashNewKey(deps, reply, {
         created: rolled.created,
         replaced: { name: rolled.created.name, until: stillWorks ? until : null },
-        notice: { kind: 'ok', text: `Key “${rolled.created.name}” regenerated.` },
+        notice: `Key “${rolled.created.name}” regenerated.`,
       });
     } catch (error) {
       if (isDomainError(error, 'api_key_not_found')) return notFoundPage(reply, user, 'API key', { href: '/integrations', label: 'Integrations' });

@@ -36,6 +36,7 @@ function signInForm(
     </div>
     <button type="submit">Sign in</button>
   </form>
+  <p><a href="/password/forgot">Forgot your password?</a></p>
   <p class="muted">No account yet? An operator creates the first admin with <code>npx telemap org create --admin-email you@example.com</code>, and further users with <code>npx telemap user create</code>.</p>
 </div>`,
   });

@@ -21,7 +21,7 @@ export function queryCustomerRoute(ctx: DomainContext): ExtRoute {
       const body = objectBody(request.body);
       const email = body.email;
       if (typeof email !== 'string' || email.trim() === '') throw badRequest('Email is required');
-      // PostgreSQL cannot even compare text holding NUL; refused like every other ext-v1 string (decisions.md).
+      // PostgreSQL cannot even compare text holding NUL; refused like every other ext-v1 string (docs/api/decisions.md).
       if (email.includes('\0')) throw badRequest('email must not contain NUL characters');
       const record = await findCustomerRecordByEmail(ctx, organizationId, email);
       if (!record) throw new ExtError(404, 'Customer not found');

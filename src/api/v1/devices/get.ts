@@ -6,12 +6,16 @@ import { currentOwnersOf, getDevice } from '../../../domain/dashboard/queries.js
 import { principalOf } from '../auth.js';
 import { V1Error } from '../errors.js';
 import { idOr404, IdParams } from '../path-id.js';
-import { tagged } from '../schemas.js';
+import { tagged, Timestamp } from '../schemas.js';
+import { deviceTelemetryStatus } from '../../../domain/telemetry/status.js';
 import { AssignmentSchema, DeviceSchema } from './presenter.js';
 
 const Response = Type.Composite([
   DeviceSchema,
-  Type.Object({ owners: Type.Array(AssignmentSchema, { description: 'Current owners, oldest link first' }) }),
+  Type.Object({
+    owners: Type.Array(AssignmentSchema, { description: 'Current owners, oldest link first' }),
+    lastSeenAt: Type.Union([Timestamp, Type.Null()], { description: 'When the device last reported a reading (receive time)' }),
+  }),
 ]);
 
 export function registerGetDevice(app: FastifyInstance, ctx: DomainContext): void {
@@ -24,7 +28,8 @@ export function registerGetDevice(app: FastifyInstance, ctx: DomainContext): voi
       const device = await getDevice(ctx.database.db, organizationId, id);
       if (!device) throw new V1Error('not_found', 'Device not found');
       const owners = await currentOwnersOf(ctx.database.db, organizationId, id);
-      return { ...device, owners };
+      const status = await deviceTelemetryStatus(ctx, organizationId, id);
+      return { ...device, owners, lastSeenAt: status?.lastSeenAt ?? null };
     },
   );
 }

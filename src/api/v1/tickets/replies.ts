@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { addReply, REPLY_MAX_LENGTH } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
+import { actorOf } from './actor.js';
 import { idOr404, IdParams } from '../path-id.js';
 import { v1Problem } from '../problems.js';
 import { tagged } from '../schemas.js';
@@ -24,11 +25,21 @@ export function registerAddReply(app: FastifyInstance, ctx: DomainContext): void
       },
     },
     async (request, reply) => {
-      const { organizationId } = principalOf(request);
+      const principal = principalOf(request);
+      const { organizationId } = principal;
       const id = idOr404(request.params, 'Ticket');
       const { content } = request.body as Static<typeof Body>;
-      const added = await addReply(ctx, organizationId, id, { role: 'agent', content }).catch(v1Problem);
-      return reply.code(201).send({ id: added.messageId, position: added.position, role: 'agent', content: content.trim(), createdAt: added.createdAt });
+      const author = actorOf(principal);
+      const added = await addReply(ctx, organizationId, id, { role: 'agent', content, author }).catch(v1Problem);
+      return reply.code(201).send({
+        id: added.messageId,
+        position: added.position,
+        role: 'agent',
+        kind: 'message',
+        author,
+        content: content.trim(),
+        createdAt: added.createdAt,
+      });
     },
   );
 }

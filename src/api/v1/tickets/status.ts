@@ -5,6 +5,7 @@ import type { DomainContext } from '../../../domain/context.js';
 import { getTicket } from '../../../domain/dashboard/queries.js';
 import { changeTicketStatus } from '../../../domain/tickets/workflow.js';
 import { principalOf } from '../auth.js';
+import { actorOf } from './actor.js';
 import { V1Error } from '../errors.js';
 import { idOr404, IdParams } from '../path-id.js';
 import { v1Problem } from '../problems.js';
@@ -26,10 +27,11 @@ export function registerChangeTicketStatus(app: FastifyInstance, ctx: DomainCont
       },
     },
     async (request) => {
-      const { organizationId } = principalOf(request);
+      const principal = principalOf(request);
+      const { organizationId } = principal;
       const id = idOr404(request.params, 'Ticket');
       const { status } = request.body as Static<typeof Body>;
-      await changeTicketStatus(ctx, organizationId, id, status).catch(v1Problem);
+      await changeTicketStatus(ctx, organizationId, id, status, actorOf(principal)).catch(v1Problem);
       const ticket = await getTicket(ctx.database.db, organizationId, id);
       if (!ticket) throw new V1Error('not_found', 'Ticket not found');
       return ticket;
