@@ -11,6 +11,7 @@ import { runAttempt } from './attempt.js';
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './deliveries.js';
 import { eventsRecordedInProcess } from './events.js';
 import { fanOutEvents } from './fan-out.js';
+import { OUTBOX_RETENTION_MS, pruneOutbox } from './prune.js';
 import { STANDARD_RETRY_POLICY, type RetryPolicy } from './retry-schedule.js';
 
 export interface OutboxWorkerOptions {
@@ -31,6 +32,9 @@ export interface OutboxWorkerOptions {
   disableAfterFailingMs: number;
   /** Name resolution for webhook hosts (tests make names resolve where they like). */
   resolve: ResolveAll;
+  /** How long finished events and their deliveries are kept (default 30 days), and how often older ones go (1 h). */
+  retentionMs: number;
+  pruneIntervalMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = Object.freeze({
@@ -43,6 +47,8 @@ export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = Object.freeze({
   slackIntervalMs: 1_000,
   disableAfterFailingMs: 5 * 24 * 60 * 60 * 1000,
   resolve: resolveWithDns,
+  retentionMs: OUTBOX_RETENTION_MS,
+  pruneIntervalMs: 60 * 60 * 1000,
 });
 
 export interface OutboxWorkerSettings {
@@ -148,6 +154,18 @@ export function startOutboxWorker(
   const timer = setInterval(wake, options.pollIntervalMs);
   timer.unref();
   wake();
+  let pruning: Promise<void> = Promise.resolve();
+  const prune = () => {
+    pruning = pruning
+      .then(() => pruneOutbox(ctx, options.retentionMs))
+      .then(
+        () => undefined,
+        (error: unknown) => settings.onError(error, 'removing old outbox events failed'),
+      );
+  };
+  const pruneTimer = setInterval(prune, options.pruneIntervalMs);
+  pruneTimer.unref();
+  prune();
 
   return {
     nudge: wake,
@@ -155,8 +173,10 @@ export function startOutboxWorker(
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      clearInterval(pruneTimer);
       unsubscribe();
       await cycling;
+      await pruning;
       if (inFlight.size > 0) {
         let timeout: NodeJS.Timeout | undefined;
         const drained = Promise.all([...inFlight]).then(() => true);
