@@ -22,7 +22,8 @@
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
 //   --ingest               the telemetry ingest scenarios instead (bench/ingest.ts): batch path against the storage
-//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build
+//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build,
+//                          --profile, and --only batch|device
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
@@ -650,7 +651,7 @@ function printMarkdown(head: string[], body: string[][]): void {
 
 if (args.ingest) {
   const { runIngestBench } = await import('./ingest.js');
-  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']! });
+  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']!, profile: args.profile!, only: args.only });
 } else {
   await main();
 }
