@@ -262,7 +262,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`);
     const floorPort = await freePort();
-    spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
+    const floorServer = spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
     const floorBase = `http://127.0.0.1:${floorPort}`;
     await waitFor(floorBase);
 
@@ -301,8 +301,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     }
 
     const peakRss = peakRssMb(server.pid!);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    for (const child of [server, floorServer]) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     if (options.profile) {
       for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) console.log(summarizeProfile(join(profileDir, file), 30));
     }
