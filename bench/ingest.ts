@@ -11,7 +11,7 @@
 // under bench/results/.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { newId } from '../src/domain/ids.js';
 import { createOrganizationWithKey } from '../src/domain/orgs/service.js';
 import { issueDeviceToken } from '../src/domain/telemetry/device-tokens.js';
 import type { IngestLoadResult, IngestLoadScenario } from './ingest-load.js';
+import { summarizeProfile } from './profile-summary.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -40,6 +41,10 @@ export interface IngestBenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
   skipBuild: boolean;
+  /** Run the server with --cpu-prof and print its top self-time functions. */
+  profile: boolean;
+  /** 'batch' or 'device' to run only that scenario (and its yardstick). */
+  only?: string;
 }
 
 const children: ChildProcess[] = [];
@@ -240,8 +245,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
   }
   console.log(`ingest benchmark on ${dialect}, ${durationSeconds} s per run, ${cpus().length} CPUs (shared with whatever else runs here)`);
 
+  const runBatch = options.only === undefined || options.only === 'batch';
+  const runDevice = options.only === undefined || options.only === 'device';
   console.log('storage limit: 1,000-row INSERTs straight into readings …');
-  const limit = await storageLimit(dialect, durationSeconds);
+  const limit = runBatch ? await storageLimit(dialect, durationSeconds) : { readingsPerSecond: Number.NaN };
 
   const db = await scratch(dialect);
   try {
@@ -249,11 +256,13 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     await migrateToLatest(database);
     const world = await seedWorld(database);
     const port = await freePort();
-    const server = spawnNode(['dist/main.js'], { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const profileDir = join(RESULTS, 'profiles', `ingest-${Date.now()}`);
+    const serverArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, 'dist/main.js'] : ['dist/main.js'];
+    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`);
     const floorPort = await freePort();
-    spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
+    const floorServer = spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
     const floorBase = `http://127.0.0.1:${floorPort}`;
     await waitFor(floorBase);
 
@@ -272,20 +281,33 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     const load = (url: string, path: string, connections: number, requests: IngestLoadScenario['requests'], seconds: number) =>
       runLoad({ url, path, connections, durationSeconds: seconds, requests });
 
-    console.log('batch path …');
-    // The warm-up uses the bodies from the end, so the measured run starts on bodies never sent.
-    if (warmupSeconds > 0) load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, [...batchRequests].reverse(), warmupSeconds);
-    const batch = load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, batchRequests, durationSeconds);
-    console.log('device path …');
-    if (warmupSeconds > 0) load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, warmupSeconds);
-    const device = load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, durationSeconds);
-    console.log('floor …');
-    if (warmupSeconds > 0) load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, warmupSeconds);
-    const floor = load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, durationSeconds);
+    const skipped: IngestLoadResult = { requestsPerSecond: Number.NaN, p50: Number.NaN, p99: Number.NaN, total: 0, non2xx: 0, errors: 0 };
+    let batch = skipped;
+    let device = skipped;
+    let floor = skipped;
+    if (runBatch) {
+      console.log('batch path …');
+      // The warm-up uses the bodies from the end, so the measured run starts on bodies never sent.
+      if (warmupSeconds > 0) load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, [...batchRequests].reverse(), warmupSeconds);
+      batch = load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, batchRequests, durationSeconds);
+    }
+    if (runDevice) {
+      console.log('device path …');
+      if (warmupSeconds > 0) load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, warmupSeconds);
+      device = load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, durationSeconds);
+      console.log('floor …');
+      if (warmupSeconds > 0) load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, warmupSeconds);
+      floor = load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, durationSeconds);
+    }
 
     const peakRss = peakRssMb(server.pid!);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    for (const child of [server, floorServer]) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    if (options.profile) {
+      for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) console.log(summarizeProfile(join(profileDir, file), 30));
+    }
     const disk = await bytesPerReading(database);
     await database.close();
 

@@ -22,7 +22,8 @@
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
 //   --ingest               the telemetry ingest scenarios instead (bench/ingest.ts): batch path against the storage
-//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build
+//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build,
+//                          --profile, and --only batch|device
 //   --mqtt                 instead of the HTTP scenarios: QoS 1 publishes from 100 device connections to the embedded
 //                          MQTT broker (bench/mqtt.ts), with --db, --duration, --warmup and --profile
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
@@ -673,7 +674,7 @@ function printMarkdown(head: string[], body: string[][]): void {
 
 if (args.ingest) {
   const { runIngestBench } = await import('./ingest.js');
-  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']! });
+  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']!, profile: args.profile!, only: args.only });
 } else if (args.mqtt) {
   await (await import('./mqtt.js')).runMqttBench({ dialect, duration, warmup, profile: args.profile });
 } else {

@@ -38,7 +38,11 @@ declare module 'fastify' {
     v1Principal: V1Principal | null;
   }
   interface FastifyContextConfig {
-    /** A /api/v1 route that answers without credentials (e.g. a future login endpoint). */
+    /**
+     * A /api/v1 route outside the organization authenticators: it answers without credentials, or checks its own in
+     * an onRequest hook of the route (POST /api/v1/telemetry takes a device token and nothing else), which runs
+     * after v1Auth and, like it, before the body is read.
+     */
     v1Public?: boolean;
   }
 }

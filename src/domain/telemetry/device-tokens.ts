@@ -2,6 +2,8 @@
 // At most one per device (device_tokens has one row per device): issuing replaces the row, so the previous token
 // stops working with the same statement; revoking deletes it. Stored only as a SHA-256 digest (domain/secrets.ts).
 import { sql } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { DomainContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { digestsEqual, generateSecret, hashSecret } from '../secrets.js';
@@ -70,6 +72,18 @@ export async function deviceTokenCreatedAt(ctx: DomainContext, organizationId: s
   return row?.created_at ?? null;
 }
 
+// Every device request runs this: compiled once (db/prepared.ts) rather than built anew each time.
+const tokenOwner = prepared((db: Db, digest: string) =>
+  db
+    .selectFrom('device_tokens as t')
+    .innerJoin('devices as d', 'd.id', 't.device_id')
+    .innerJoin('organizations as o', 'o.id', 't.organization_id')
+    .select(['t.token_hash', 't.organization_id', 't.device_id', 'd.identifier'])
+    .where('t.token_hash', '=', digest)
+    .where('o.deleted_at', 'is', null)
+    .where(sql<boolean>`d.organization_id = t.organization_id`),
+);
+
 /**
  * The device a presented token belongs to, or null for a missing, unknown, replaced or revoked token, or one of a
  * deleted organization. Read from the database on every call, so a revoked token is refused by the next request.
@@ -80,15 +94,7 @@ export async function authenticateDeviceToken(
 ): Promise<DeviceTokenPrincipal | null> {
   if (!presented || !looksLikeDeviceToken(presented)) return null;
   const digest = hashSecret(presented);
-  const row = await ctx.database.db
-    .selectFrom('device_tokens as t')
-    .innerJoin('devices as d', 'd.id', 't.device_id')
-    .innerJoin('organizations as o', 'o.id', 't.organization_id')
-    .select(['t.token_hash', 't.organization_id', 't.device_id', 'd.identifier'])
-    .where('t.token_hash', '=', digest)
-    .where('o.deleted_at', 'is', null)
-    .where(sql<boolean>`d.organization_id = t.organization_id`)
-    .executeTakeFirst();
+  const [row] = await tokenOwner(ctx.database.db, digest);
   if (!row || !digestsEqual(row.token_hash, digest)) return null;
   return { organizationId: row.organization_id, deviceId: row.device_id, identifier: row.identifier };
 }

@@ -3,6 +3,7 @@
 // 10,000 readings would otherwise build and compile an AST of 50,000 values.
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { DialectName } from '../../db/dialect.js';
 import { READING_KIND, type ReadingKind } from '../../db/schema.js';
 import type { Reading, ReadingValue } from './model.js';
@@ -43,6 +44,9 @@ export async function touchDevices(
   deviceIds: readonly string[],
   seenAt: string,
 ): Promise<DeviceRef[]> {
+  if (deviceIds.length === 1) {
+    return touchOne(trx, seenAt, organizationId, deviceIds[0]!);
+  }
   const ids = sql.join(deviceIds.map((id) => sql`${id}`));
   const lock = dialect === 'postgres' ? sql` order by id for update` : sql``;
   const result = await sql<DeviceRef>`
@@ -52,6 +56,16 @@ export async function touchDevices(
   return result.rows;
 }
 
+// A device posting its own readings touches one device: these run on every such request, compiled once
+// (db/prepared.ts). On PostgreSQL the UPDATE locks the one row it changes, which is all the locking one row needs.
+const touchOne = prepared((db: Db, seenAt: string, organizationId: string, id: string) =>
+  db
+    .updateTable('devices')
+    .set({ last_seen_at: seenAt })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .returning(['id', 'identifier', 'type']),
+);
 export interface SeriesRow {
   id: number;
   device_id: string;
@@ -59,8 +73,13 @@ export interface SeriesRow {
   latest_ts: number;
 }
 
+const seriesOfOne = prepared((db: Db, deviceId: string) =>
+  db.selectFrom('telemetry_series').select(['id', 'device_id', 'key', 'latest_ts']).where('device_id', '=', deviceId),
+);
+
 /** The series of these devices (every key they have reported). */
 export async function seriesOf(trx: Db, deviceIds: readonly string[]): Promise<SeriesRow[]> {
+  if (deviceIds.length === 1) return seriesOfOne(trx, deviceIds[0]!);
   return trx
     .selectFrom('telemetry_series')
     .select(['id', 'device_id', 'key', 'latest_ts'])
