@@ -5,6 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
+import { stringEnumMessage } from '../string-enum.js';
 
 const CONVERTED_PARTS = new Set(['params', 'querystring', 'headers']);
 
@@ -17,6 +18,7 @@ export const v1ValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, ht
     if (checker.Check(value)) return { value };
     const first = checker.Errors(value).First();
     const where = first && first.path !== '' ? first.path.slice(1).replaceAll('/', '.') : (httpPart ?? 'request');
-    return { error: new Error(`${where}: ${first?.message ?? 'invalid'}`) };
+    const message = (first && stringEnumMessage(first.schema)) ?? first?.message ?? 'invalid';
+    return { error: new Error(`${where}: ${message}`) };
   };
 };
