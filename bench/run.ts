@@ -17,6 +17,9 @@
 //                          scenario's requests/s changed from --seed N to M (the median of the rounds' changes) and
 //                          the second server's memory. A change measured within one round does not depend on
 //                          the machine's drift between two separate runs.
+//   --compare-env K=V[,K=V] the same, for a setting: the second server runs on a database of the same size (or of
+//                          --compare-seed) with these environment variables added, e.g. LOG_LEVEL=warn or
+//                          TELEMAP_SQLITE_WRITE_GATE=false; the table adds the ratio of CPU time per request.
 //   --only a,b             scenarios to run (names as printed)
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
@@ -70,6 +73,7 @@ const { values: args } = parseArgs({
     'compare-seed': { type: 'string' },
     stall: { type: 'boolean', default: false },
     ingest: { type: 'boolean', default: false },
+    'compare-env': { type: 'string' },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -84,6 +88,23 @@ const counting = args.count === undefined ? undefined : countingMode(Number(args
 const compareSeed = args['compare-seed'] === undefined ? undefined : Number(args['compare-seed']);
 if (compareSeed !== undefined && !(Number.isInteger(compareSeed) && compareSeed > 0)) throw new Error('--compare-seed takes a positive integer');
 if (compareSeed !== undefined && counting) throw new Error('--compare-seed measures time; it does not combine with --count');
+const compareEnv = args['compare-env'] === undefined ? undefined : parseEnvList(args['compare-env']);
+if (compareEnv && counting) throw new Error('--compare-env measures time; it does not combine with --count');
+/** Whether a second server runs beside the first, with how many customers, and how its column is labelled. */
+const comparing = compareSeed !== undefined || compareEnv !== undefined;
+const comparedSeed = compareSeed ?? seedCount;
+const comparedLabel = [compareSeed === undefined ? '' : String(compareSeed), args['compare-env'] ?? ''].filter(Boolean).join(' ');
+const primaryLabel = compareSeed === undefined ? 'as is' : String(seedCount);
+
+function parseEnvList(list: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of list.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--compare-env takes KEY=VALUE pairs separated by commas (got "${pair}")`);
+    env[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return env;
+}
 
 function countingMode(requests: number): { requests: number; dir: string } {
   if (!(Number.isInteger(requests) && requests > 0)) throw new Error('--count takes a positive integer');
@@ -301,6 +322,8 @@ interface Row {
 
 interface ComparedRow {
   seed: number;
+  /** --compare-env: what the second server's environment added. */
+  env: Record<string, string> | undefined;
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -321,7 +344,7 @@ interface SeededServer {
   stop(): Promise<void>;
 }
 
-async function startSeededServer(count: number, serverArgs: string[], name: string): Promise<SeededServer> {
+async function startSeededServer(count: number, serverArgs: string[], name: string, extraEnv: Record<string, string> = {}): Promise<SeededServer> {
   const db = await scratch();
   try {
     console.log(`seeding ${count} customers with a device each (${dialect}) …`);
@@ -337,7 +360,11 @@ async function startSeededServer(count: number, serverArgs: string[], name: stri
     await database.close();
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const port = await freePort();
-    const server = spawnNode(serverArgs, { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']! }, name);
+    const server = spawnNode(
+      serverArgs,
+      { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: args['log-level']!, ...extraEnv },
+      name,
+    );
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`);
     const stop = async () => {
@@ -367,7 +394,7 @@ async function main(): Promise<void> {
     servers.push(primary);
     const { seeded, base, process: server } = primary;
     if (args.stall) return await stallRun(base, seeded);
-    const compared = compareSeed === undefined ? undefined : await startSeededServer(compareSeed, ['dist/main.js'], 'telemap-compared');
+    const compared = comparing ? await startSeededServer(comparedSeed, ['dist/main.js'], 'telemap-compared', compareEnv) : undefined;
     const comparedScenarios = compared ? scenarios(compared.seeded) : [];
     if (compared) servers.push(compared);
     const floorPort = await freePort();
@@ -436,7 +463,7 @@ async function main(): Promise<void> {
         const runCompared =
           comparedLoad &&
           (() => {
-            process.stdout.write(`telemap with ${compareSeed} customers, `);
+            process.stdout.write(`telemap ${comparedLabel}, `);
             return timed(comparedLoad.pid, () => comparedLoad.load(duration));
           });
         // The two servers take turns going first, so that neither always runs right after the floor.
@@ -477,7 +504,8 @@ async function main(): Promise<void> {
       if (comparedRuns.length > 0) {
         const other = medianRun(comparedRuns);
         row.compare = {
-          seed: compareSeed!,
+          seed: comparedSeed,
+          env: compareEnv,
           requestsPerSecond: Math.round(other.requestsPerSecond),
           p50: other.p50,
           p99: other.p99,
@@ -505,7 +533,7 @@ async function main(): Promise<void> {
       console.log(`server RSS: ${rssAtStart.rss} MB after start, ${rssAtEnd.rss} MB at the end, peak ${rssAtEnd.peak} MB`);
       if (comparedRss) {
         printComparedTable(rows);
-        console.log(`server with ${compareSeed} customers, RSS: ${comparedRss.rss} MB at the end, peak ${comparedRss.peak} MB`);
+        console.log(`server ${comparedLabel}, RSS: ${comparedRss.rss} MB at the end, peak ${comparedRss.peak} MB`);
       }
     } else {
       printInstructionTable(rows);
@@ -523,7 +551,7 @@ async function main(): Promise<void> {
       logLevel: args['log-level'],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       serverRssMb: { start: rssAtStart.rss, end: rssAtEnd.rss, peak: rssAtEnd.peak },
-      compared: comparedRss && { seed: compareSeed, serverRssMb: { end: comparedRss.rss, peak: comparedRss.peak } },
+      compared: comparedRss && { seed: comparedSeed, env: compareEnv, serverRssMb: { end: comparedRss.rss, peak: comparedRss.peak } },
       rows,
     };
     mkdirSync(RESULTS, { recursive: true });
@@ -639,14 +667,24 @@ function printTable(rows: Row[]): void {
 }
 
 function printComparedTable(rows: Row[]): void {
-  const head = ['scenario', `req/s, ${seedCount}`, `req/s, ${compareSeed}`, 'change (rounds)', `CPU µs/req, ${seedCount}`, `CPU µs/req, ${compareSeed}`, `p99 ms, ${compareSeed}`];
+  const head = [
+    'scenario',
+    `req/s, ${primaryLabel}`,
+    `req/s, ${comparedLabel}`,
+    'change (rounds)',
+    `CPU µs/req, ${primaryLabel}`,
+    `CPU µs/req, ${comparedLabel}`,
+    'CPU ratio',
+    `p99 ms, ${comparedLabel}`,
+  ];
   const body = rows
     .filter((r) => r.compare)
     .map((r) => {
       const c = r.compare!;
       const percent = (x: number) => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
       const change = `${percent(c.change)} (${c.changes.map(percent).join(', ')})`;
-      return [r.scenario, String(r.requestsPerSecond), String(c.requestsPerSecond), change, String(r.serverCpuMicrosPerRequest), String(c.serverCpuMicrosPerRequest), String(c.p99)];
+      const cpuRatio = r.serverCpuMicrosPerRequest ? (c.serverCpuMicrosPerRequest / r.serverCpuMicrosPerRequest).toFixed(2) : '—';
+      return [r.scenario, String(r.requestsPerSecond), String(c.requestsPerSecond), change, String(r.serverCpuMicrosPerRequest), String(c.serverCpuMicrosPerRequest), cpuRatio, String(c.p99)];
     });
   printMarkdown(head, body);
 }

@@ -4,6 +4,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { connectDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { limitHeapGrowth } from './heap-growth.js';
+import { asyncStdout } from './http/log-destination.js';
+
+const logs = asyncStdout();
 
 async function main(): Promise<void> {
   limitHeapGrowth();
@@ -20,7 +23,13 @@ async function main(): Promise<void> {
 
   const database = connectDatabase(config.database, config.sqlite);
   await migrate(config, database);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, logger: { level: config.logLevel, stream: logs.stream } });
+  // A fatal error ends the process as before, after its line and every line still buffered are written.
+  process.on('uncaughtException', (error) => {
+    app.log.fatal({ err: error }, 'uncaught exception');
+    logs.flush();
+    process.exit(1);
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +40,7 @@ async function main(): Promise<void> {
     await app.close();
     await database.close();
     app.log.info('stopped');
+    logs.flush();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -54,6 +64,7 @@ async function migrate(config: Config, database: Database): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  logs.flush();
   console.error('telemap failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,9 +1,17 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { REQUEST_EXAMPLES } from './openapi-examples.js';
 
 /** OpenAPI 3.1 generated from the route schemas; must be registered before the routes it describes. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  // Each request body gets its example (openapi-examples.ts), as an annotation of a copy of its schema.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const example = methods.map((method) => REQUEST_EXAMPLES[`${method} ${route.url}`]).find(Boolean);
+    const body = route.schema?.body;
+    if (example && body && typeof body === 'object') route.schema = { ...route.schema, body: { ...body, examples: [example] } };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -29,5 +37,5 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 /** The interactive reference at /docs, served from the installed package: nothing is fetched at run time. */
 export async function registerApiReference(app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', theme: { title: 'Telemap API reference' } });
 }

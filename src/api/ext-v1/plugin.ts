@@ -20,7 +20,7 @@ export interface ExtV1Options {
 }
 
 export const EXT_V1_PREFIX = '/api/ext-v1';
-export const EXT_BULK_BODY_LIMIT = 10 * 1024 * 1024;
+export { EXT_BULK_BODY_LIMIT } from './limits.js';
 
 export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV1Options): Promise<void> {
   app.decorateRequest('extPrincipal', null);

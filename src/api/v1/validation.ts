@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
+import { stringEnumMessage } from '../string-enum.js';
 
 const CONVERTED_PARTS = new Set(['params', 'querystring', 'headers']);
 
@@ -22,7 +23,8 @@ export const v1ValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, ht
     }
     const first = checker.Errors(value).First();
     const where = first && first.path !== '' ? first.path.slice(1).replaceAll('/', '.') : (httpPart ?? 'request');
-    return { error: new Error(`${where}: ${first?.message ?? 'invalid'}`) };
+    const message = (first && stringEnumMessage(first.schema)) ?? first?.message ?? 'invalid';
+    return { error: new Error(`${where}: ${message}`) };
   };
 };
 

@@ -1,7 +1,6 @@
 // node-postgres sends every parameterized query as an unnamed statement, which PostgreSQL parses and plans again
-// on each call. A named statement is parsed once per connection and then only bound and executed: in the
-// benchmark, back to back, getCustomer went from 1,073 to 1,702 requests/s and the update from 1,660 to 2,689
-// (docs/architecture.md).
+// on each call. A named statement is parsed once per connection and then only bound and executed, which made the
+// hot reads and writes markedly faster (docs/performance/experiments.md).
 //
 // Statements are named by a hash of their text; each connection keeps its own. Only texts up to 4096 characters
 // are named, and at most MAX_PER_CONNECTION per connection, since the server keeps every one of them in memory

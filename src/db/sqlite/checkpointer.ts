@@ -1,16 +1,16 @@
 // Checkpoints copy the WAL back into the database file and fsync it. SQLite runs them inside whichever commit
-// crosses 1000 WAL pages, so on the server's only thread: in the benchmark that stalled the event loop for
-// 50-90 µs per write on average (the fsync), more than the write itself. Here a worker thread with its own
+// crosses 1000 WAL pages, so on the server's only thread: in the benchmark that stalled the event loop for longer,
+// per write on average, than the write itself (the fsync). Here a worker thread with its own
 // connection checkpoints instead, as Litestream does, and the server's connection keeps an automatic checkpoint
 // only as a backstop, for the case where the worker falls behind or is gone.
 //
 // Copying is not enough: the WAL only starts over from its beginning when a write transaction begins while every
 // frame in it has been copied, and under a steady stream of writes the thread never gets there, since the server
 // commits more while it copies. The WAL then grew to the backstop, and the server's own checkpoint ran on the event
-// loop: two fsyncs, 15-20 ms in which no request, read or write, was served, every 600 ms of a ticket-creating
-// benchmark (docs/performance/experiments.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back new
-// write transactions (db/sqlite/write-gate.ts), copies the last frames and fsyncs, and lets the writes go; the next one
-// starts the WAL over. Writes wait as long as before, but the event loop does not: reads go on being answered.
+// loop: two fsyncs during which no request, read or write, was served, again and again under steady writes
+// (docs/performance/experiments.md). So once the WAL is past RESTART_FRAMES the thread asks the server to hold back
+// new write transactions (db/sqlite/write-gate.ts), copies the last frames and fsyncs, and lets the writes go; the
+// next one starts the WAL over. Writes wait as long as before, but the event loop does not: reads go on being answered.
 //
 // Durability does not change: commits are not fsynced either way (synchronous = NORMAL), and a checkpoint
 // interrupted by a crash is redone from the WAL when the database is next opened.

@@ -33,7 +33,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Bounds on one group, so that a quick write never waits long behind slow ones in the same group (a 1000-device
- * bulk-metadata takes about 3.5 ms), and a failed COMMIT takes few requests with it: once a group has run this
+ * bulk-metadata takes milliseconds), and a failed COMMIT takes few requests with it: once a group has run this
  * long, or this many works, it commits, and the works it had not started wait for the next group.
  */
 const DEFAULT_MAX_GROUP_MS = 5;

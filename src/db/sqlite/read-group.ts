@@ -1,13 +1,12 @@
 // The hot reads that requests start in the same turn of the event loop run in one read transaction, on SQLite.
 //
 // A statement run outside a transaction takes SQLite's locks and lets them go again on its own: four `fcntl`
-// calls and two `stat`s, which on these virtual machines cost 11-15 µs, more than a primary-key read itself
-// (getCustomer's statement: 28 µs alone in a loop, 14 µs inside a transaction; `PRAGMA data_version` 7.7 µs
-// alone). Each ext-v1 read paid that twice, once for the API key's change watch and once for the record. Reads
-// that run in one transaction pay it once between them (docs/performance/experiments.md).
+// calls and two `stat`s, which cost more than a primary-key read itself. Each ext-v1 read paid that twice, once for
+// the API key's change watch and once for the record. Reads that run in one transaction pay it once between them
+// (docs/performance/experiments.md has the measurements).
 //
-// Requests join a group for as long as it has not started (db/sqlite/turn-queue.ts, shared with the group commit). The
-// group holds Kysely's connection from BEGIN to COMMIT, so it never runs inside a write transaction and never sees
+// Requests join a group for as long as it has not started (db/sqlite/turn-queue.ts, shared with the group
+// commit). The group holds Kysely's connection from BEGIN to COMMIT, so it never runs inside a write transaction and never sees
 // a write that is not committed, and a write waits for it as for any query. Every read in the group sees the
 // database as of the group's first statement, which came after every one of its requests arrived.
 //

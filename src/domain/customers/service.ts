@@ -16,8 +16,10 @@ import {
   updateCustomerRow,
   type CustomerRowWithLinks,
 } from './repository.js';
+import type { Metadata } from '../metadata.js';
 
-export type Metadata = Record<string, unknown>;
+/** Declared in domain/metadata.ts; exported here too for the callers that import it from this module. */
+export type { Metadata };
 
 export interface CustomerFields {
   email: string;

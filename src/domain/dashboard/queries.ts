@@ -6,7 +6,10 @@ import { after, before, containsPattern, decodeCursor, keysetPage, likeContains,
 import { sql } from 'kysely';
 import { DomainError } from '../errors.js';
 
-export type Metadata = Record<string, unknown>;
+import type { Metadata } from '../metadata.js';
+import type { TicketPriority, TicketStatus } from '../tickets/model.js';
+
+export type { Metadata };
 
 export interface ListOptions {
   limit: number;
@@ -268,17 +271,15 @@ export async function currentOwnersOf(db: Db, organizationId: string, deviceId: 
 
 // ---- tickets ---------------------------------------------------------------------------------------------------
 
-export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_for_customer', 'resolved'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
-
-export function isTicketStatus(value: unknown): value is TicketStatus {
-  return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value);
-}
-export function isTicketPriority(value: unknown): value is TicketPriority {
-  return typeof value === 'string' && (TICKET_PRIORITIES as readonly string[]).includes(value);
-}
+// The vocabulary is the tickets domain's; re-exported for the callers that read it from here.
+export {
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  isTicketPriority,
+  isTicketStatus,
+  type TicketPriority,
+  type TicketStatus,
+} from '../tickets/model.js';
 
 export interface TicketView {
   id: string;

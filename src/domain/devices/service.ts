@@ -12,8 +12,10 @@ import {
   insertDeviceIfAbsent,
   updateDeviceRow,
 } from './repository.js';
+import type { Metadata } from '../metadata.js';
 
-export type Metadata = Record<string, unknown>;
+/** Declared in domain/metadata.ts; exported here too for the callers that import it from this module. */
+export type { Metadata };
 
 /** Longer identifiers are refused: an identifier is an indexed natural key (PostgreSQL caps index entries). */
 export const MAX_IDENTIFIER_LENGTH = 255;

@@ -1,4 +1,4 @@
-// The vocabulary of tickets, shared by creation and (later) the ticket workflow.
+// The vocabulary of tickets, defined once: creation, the workflow, the read models and the API schemas use it.
 
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
@@ -7,8 +7,11 @@ export const DEFAULT_PRIORITY: TicketPriority = 'medium';
 export const MESSAGE_ROLES = ['customer', 'agent', 'bot'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
+export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_for_customer', 'resolved'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
 /** Status of every new ticket. */
-export const INITIAL_STATUS = 'open';
+export const INITIAL_STATUS: TicketStatus = 'open';
 
 /**
  * Where a ticket came from: ext-v1 createTicket records `api`; a rule's alert opens an `alert` ticket; an agent
@@ -25,6 +28,10 @@ export interface TicketMessageInput {
 
 export function isTicketPriority(value: unknown): value is TicketPriority {
   return typeof value === 'string' && (TICKET_PRIORITIES as readonly string[]).includes(value);
+}
+
+export function isTicketStatus(value: unknown): value is TicketStatus {
+  return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value);
 }
 
 export function isMessageRole(value: unknown): value is MessageRole {

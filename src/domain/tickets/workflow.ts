@@ -8,7 +8,7 @@ import { isUniqueViolation, type DialectSpec } from '../../db/dialect.js';
 import { inTransaction } from '../../db/transaction.js';
 import { categoryNameKey } from '../categories/service.js';
 import type { DomainContext } from '../context.js';
-import type { TicketStatus } from '../dashboard/queries.js';
+import type { TicketStatus } from './model.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';

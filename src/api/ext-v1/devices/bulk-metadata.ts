@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { DomainContext } from '../../../domain/context.js';
-import { replaceDevicesMetadata, type Metadata } from '../../../domain/devices/service.js';
+import { replaceDevicesMetadata } from '../../../domain/devices/service.js';
+import type { Metadata } from '../../../domain/metadata.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, memberKeysInTextOrder, objectBody, tooManyItems } from '../body.js';
-import { EXT_BULK_BODY_LIMIT } from '../plugin.js';
+import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, objectBody, tooManyItems } from '../body.js';
+import { memberKeysInTextOrder } from '../../../http/json-member-keys.js';
+import { EXT_BULK_BODY_LIMIT } from '../limits.js';
 import type { ExtRoute } from '../route.js';
 
 export const MAX_BULK_DEVICES = 1000;

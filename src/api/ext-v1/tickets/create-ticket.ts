@@ -18,6 +18,7 @@ import { organizationOf } from '../auth.js';
 import { badRequest, isJsonObject, isPresent, MAX_LIST_ITEMS, objectBody, optionalString, tooManyItems, type JsonObject } from '../body.js';
 import { ExtError } from '../errors.js';
 import type { ExtRoute } from '../route.js';
+import { stringEnum } from '../../string-enum.js';
 
 export const TICKET_MESSAGES = {
   titleRequired: 'title is required',
@@ -37,14 +38,14 @@ const schema = {
   body: Type.Object({
     title: Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH, description: 'Trimmed; 1 to 255 characters' }),
     description: Type.Optional(Type.String({ description: 'Absent or blank: composed from the messages' })),
-    priority: Type.Optional(Type.Union(TICKET_PRIORITIES.map((p) => Type.Literal(p)), { default: DEFAULT_PRIORITY })),
+    priority: Type.Optional(stringEnum(TICKET_PRIORITIES, { default: DEFAULT_PRIORITY })),
     customerEmail: Type.Optional(Type.String({ format: 'email', description: 'Created if unknown' })),
     customerId: Type.Optional(Type.String({ format: 'uuid', description: 'Wins over customerEmail when both are sent' })),
     category: Type.Optional(Type.String({ description: 'Category name, case-insensitive; else categorized automatically' })),
     messages: Type.Optional(
       Type.Array(
         Type.Object({
-          role: Type.Union(MESSAGE_ROLES.map((r) => Type.Literal(r))),
+          role: stringEnum(MESSAGE_ROLES),
           content: Type.String(),
         }),
         { maxItems: MAX_LIST_ITEMS },

@@ -1,16 +1,17 @@
 import { Type } from '@sinclair/typebox';
-import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/dashboard/queries.js';
+import { MESSAGE_ROLES, TICKET_PRIORITIES, TICKET_STATUSES } from '../../../domain/tickets/model.js';
+import { stringEnum } from '../../string-enum.js';
 import { Timestamp } from '../schemas.js';
 
-export const StatusSchema = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
-export const PrioritySchema = Type.Union(TICKET_PRIORITIES.map((p) => Type.Literal(p)));
+export const StatusSchema = stringEnum(TICKET_STATUSES);
+export const PrioritySchema = stringEnum(TICKET_PRIORITIES);
 
 export const TicketSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   title: Type.String(),
   description: Type.String(),
-  priority: Type.String({ description: 'low, medium, high or urgent' }),
-  status: Type.String({ description: 'open, in_progress, waiting_for_customer or resolved' }),
+  priority: stringEnum<string>(TICKET_PRIORITIES),
+  status: stringEnum<string>(TICKET_STATUSES),
   channel: Type.String(),
   customerId: Type.String({ format: 'uuid' }),
   customerEmail: Type.String(),
@@ -37,7 +38,7 @@ export const AuthorSchema = Type.Object(
 export const MessageSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   position: Type.Integer({ description: 'Order in the conversation, from 0' }),
-  role: Type.String({ description: 'customer, agent or bot' }),
+  role: stringEnum<string>(MESSAGE_ROLES),
   kind: Type.String({ description: 'message, or note: internal to the team, never sent to the customer' }),
   author: AuthorSchema,
   content: Type.String(),
