@@ -244,4 +244,12 @@ describeEachDialect('help desk over /api/v1', (h) => {
     const res = await h.request({ method: 'GET', url: '/api/v1/devices?q=2.7.1', headers: key(org) });
     assert.deepEqual((res.json().data as Array<{ identifier: string }>).map((d) => d.identifier), ['dev-1']);
   });
+
+  it('documents the new routes in the OpenAPI document', async () => {
+    const doc = (await h.request({ method: 'GET', url: '/openapi.json' })).json();
+    assert.ok(doc.paths['/api/v1/tickets/{id}'].patch);
+    assert.ok(doc.paths['/api/v1/tickets/{id}/messages'].post);
+    assert.ok(doc.paths['/api/v1/tickets/{id}/timeline'].get);
+    assert.ok(doc.paths['/api/v1/tickets'].get.parameters.some((p: { name: string }) => p.name === 'q'));
+  });
 });
