@@ -26,10 +26,12 @@
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
 //                          batch's instructions per request of each server's main thread, and their ratio. Far
 //                          steadier than time on a noisy machine (README); user space only.
+//   --stall                instead of the load scenarios: the longest /healthz wait while the largest request each
+//                          endpoint accepts (or refuses) runs, one at a time (bench/stall.ts, docs/security.md)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,6 +42,7 @@ import type { LoadResult, LoadScenario, Requests } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
 import { deviceOf, seed, type Seeded } from './seed.js';
+import { measureStalls } from './stall.js';
 import { median, medianRun } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +62,7 @@ const { values: args } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
+    stall: { type: 'boolean', default: false },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -355,6 +359,7 @@ async function main(): Promise<void> {
     const primary = await startSeededServer(seedCount, serverArgs, 'telemap');
     servers.push(primary);
     const { seeded, base, process: server } = primary;
+    if (args.stall) return await stallRun(base, seeded);
     const compared = compareSeed === undefined ? undefined : await startSeededServer(compareSeed, ['dist/main.js'], 'telemap-compared');
     const comparedScenarios = compared ? scenarios(compared.seeded) : [];
     if (compared) servers.push(compared);
@@ -540,6 +545,21 @@ async function main(): Promise<void> {
       rmSync(counting.dir, { recursive: true, force: true });
     }
   }
+}
+
+/** --stall: the table of bench/stall.ts, written under bench/results/ like the load runs. */
+async function stallRun(base: string, seeded: Seeded): Promise<void> {
+  console.log('largest requests, one at a time, with /healthz asked alongside …');
+  const { idleHealthzMs, rows } = await measureStalls(base, seeded);
+  console.log(`\n/healthz with the server idle: longest wait ${idleHealthzMs} ms (${cpus().length} CPUs; machine load ${loadavg()[0]!.toFixed(2)})\n`);
+  printMarkdown(
+    ['endpoint', 'request', 'status', 'body bytes', 'request ms', 'longest /healthz ms'],
+    rows.map((r) => [r.endpoint, r.request, String(r.status), String(r.bodyBytes), String(r.requestMs), String(r.longestHealthzMs)]),
+  );
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `stall-${dialect}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ dialect, seed: seedCount, idleHealthzMs, loadAverage: loadavg(), rows }, null, 2) + '\n');
+  console.log(`written to ${file}`);
 }
 
 interface CountTarget {

@@ -10,6 +10,11 @@ export type DatabaseTarget =
       url: string;
       /** Server-side named statements (db/postgres/named-statements.ts); TELEMAP_PG_NAMED_STATEMENTS=false turns them off. */
       namedStatements: boolean;
+      /**
+       * PostgreSQL cancels a statement running longer than this (TELEMAP_PG_STATEMENT_TIMEOUT_MS, default 30000; 0:
+       * never), so that no request holds a pooled connection for long. Migrations run without it.
+       */
+      statementTimeoutMs: number;
     };
 
 export interface SqliteSwitches {
@@ -66,7 +71,27 @@ export interface Config {
   readonly mail: MailConfig | null;
   /** Webhooks may reach loopback and private addresses (TELEMAP_WEBHOOK_ALLOW_PRIVATE, default false). */
   readonly webhookAllowPrivate: boolean;
+  /** How long a client may take to send a request, and how many connections are served at once (docs/security.md). */
+  readonly http: HttpLimits;
 }
+
+export interface HttpLimits {
+  /** A request, body included, must arrive within this (TELEMAP_REQUEST_TIMEOUT_MS, default 60000). */
+  readonly requestTimeoutMs: number;
+  /** Its headers within this (TELEMAP_HEADERS_TIMEOUT_MS, default 10000; at most the request timeout). */
+  readonly headersTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this (TELEMAP_KEEP_ALIVE_TIMEOUT_MS, default 5000). */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections beyond this many are closed on arrival (TELEMAP_MAX_CONNECTIONS, default 1024). */
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+});
 
 export interface LlmConfig {
   /** Base URL of the API, without `/chat/completions`. */
@@ -82,6 +107,7 @@ export interface MailConfig {
 }
 
 export const DEFAULT_SQLITE_PATH = './data/telemap.db';
+export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 30_000;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,7 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const port = parsePort(env.PORT, problems);
   const host = env.HOST?.trim() || '127.0.0.1';
   const namedStatements = parseBoolean('TELEMAP_PG_NAMED_STATEMENTS', env.TELEMAP_PG_NAMED_STATEMENTS, true, problems);
-  const database = parseDatabaseUrl(env.DATABASE_URL, cwd, namedStatements, problems);
+  const statementTimeoutMs = parseNonNegativeInteger(
+    'TELEMAP_PG_STATEMENT_TIMEOUT_MS',
+    env.TELEMAP_PG_STATEMENT_TIMEOUT_MS,
+    DEFAULT_PG_STATEMENT_TIMEOUT_MS,
+    problems,
+  );
+  const database = parseDatabaseUrl(env.DATABASE_URL, cwd, { namedStatements, statementTimeoutMs }, problems);
   const sqlite: SqliteSwitches = Object.freeze({
     groupCommit: parseBoolean('TELEMAP_SQLITE_GROUP_COMMIT', env.TELEMAP_SQLITE_GROUP_COMMIT, true, problems),
     readGroup: parseBoolean('TELEMAP_SQLITE_READ_GROUP', env.TELEMAP_SQLITE_READ_GROUP, true, problems),
@@ -161,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const mail = parseMail(env, problems);
   const webhookAllowPrivate = parseBoolean('TELEMAP_WEBHOOK_ALLOW_PRIVATE', env.TELEMAP_WEBHOOK_ALLOW_PRIVATE, false, problems);
 
+  const http = parseHttpLimits(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -183,7 +217,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     llm: llm && Object.freeze(llm),
     mail: mail && Object.freeze(mail),
     webhookAllowPrivate,
+    http: Object.freeze(http),
   });
+}
+
+function parseHttpLimits(env: NodeJS.ProcessEnv, problems: string[]): HttpLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const requestTimeoutMs = parsePositiveInteger('TELEMAP_REQUEST_TIMEOUT_MS', env.TELEMAP_REQUEST_TIMEOUT_MS, d.requestTimeoutMs, problems);
+  const headersTimeoutMs = parsePositiveInteger('TELEMAP_HEADERS_TIMEOUT_MS', env.TELEMAP_HEADERS_TIMEOUT_MS, d.headersTimeoutMs, problems);
+  const keepAliveTimeoutMs = parsePositiveInteger(
+    'TELEMAP_KEEP_ALIVE_TIMEOUT_MS',
+    env.TELEMAP_KEEP_ALIVE_TIMEOUT_MS,
+    d.keepAliveTimeoutMs,
+    problems,
+  );
+  const maxConnections = parsePositiveInteger('TELEMAP_MAX_CONNECTIONS', env.TELEMAP_MAX_CONNECTIONS, d.maxConnections, problems);
+  // Node refuses a headers timeout longer than the request timeout: said here, with both names, instead.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(
+      `TELEMAP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed TELEMAP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, maxConnections };
 }
 
 function parseOptionalPort(name: string, raw: string | undefined, problems: string[]): number | null {
@@ -265,6 +320,17 @@ function parsePositiveInteger(name: string, raw: string | undefined, fallback: n
   return parsed;
 }
 
+function parseNonNegativeInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed)) {
+    problems.push(`${name} must be a non-negative integer (got "${raw}")`);
+    return fallback;
+  }
+  return parsed;
+}
+
 function parsePort(raw: string | undefined, problems: string[]): number {
   if (raw === undefined || raw.trim() === '') return 8080;
   const port = Number(raw);
@@ -282,7 +348,7 @@ function parsePort(raw: string | undefined, problems: string[]): number {
 export function parseDatabaseUrl(
   raw: string | undefined,
   cwd: string,
-  namedStatements: boolean,
+  postgres: { namedStatements: boolean; statementTimeoutMs: number },
   problems: string[],
 ): DatabaseTarget {
   const value = raw?.trim();
@@ -302,7 +368,7 @@ export function parseDatabaseUrl(
     } catch {
       problems.push('DATABASE_URL is not a valid postgres:// URL');
     }
-    return { kind: 'postgres', url: value, namedStatements };
+    return { kind: 'postgres', url: value, ...postgres };
   }
   problems.push('DATABASE_URL must start with sqlite:// or postgres:// (see README, "Configuration")');
   return { kind: 'sqlite', path: '' };

@@ -1,7 +1,7 @@
 // Process entry: configuration → database → migrations → HTTP, and an orderly stop on SIGTERM or SIGINT.
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { connectDatabase } from './db/connect.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { connectDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { limitHeapGrowth } from './heap-growth.js';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   const database = connectDatabase(config.database, config.sqlite);
-  await migrateToLatest(database);
+  await migrate(config, database);
   const app = await buildApp({ config, database });
 
   let stopping = false;
@@ -37,6 +37,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+}
+
+/**
+ * A PostgreSQL migration may rewrite a large table: it runs on a connection of its own, without the statement
+ * timeout that bounds requests.
+ */
+async function migrate(config: Config, database: Database): Promise<void> {
+  if (config.database.kind !== 'postgres') return migrateToLatest(database);
+  const migrating = connectDatabase({ ...config.database, statementTimeoutMs: 0 }, { poolSize: 1 });
+  try {
+    await migrateToLatest(migrating);
+  } finally {
+    await migrating.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { categoryAdd, categoryList } from './commands/category.js';
 import { deviceToken } from './commands/device.js';
 import { keyCreate, keyList, keyRevoke } from './commands/key.js';
+import { mcpServe } from './commands/mcp.js';
 import { orderLink } from './commands/order.js';
 import { orgCreate, orgList, orgPurge, orgRestore, orgUpdate } from './commands/org.js';
 import { userCreate, userDisable, userList, userResetPassword } from './commands/user.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   userResetPassword,
   userDisable,
   deviceToken,
+  mcpServe,
 ];
 
 function overview(): string {
@@ -51,6 +53,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(overview());
     return group ? 0 : 1;
   }
+  // A command of one word (`telemap mcp --org …`) takes every argument after its name.
+  const single = COMMANDS.find((c) => c.name === group);
+  if (single) return runCommand(single, argv.slice(1), io);
   const groupCommands = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
   if (groupCommands.length === 0) {
     console.error(`telemap: unknown command "${group}" (see: telemap --help)`);
@@ -65,6 +70,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     console.error(`telemap: unknown command "${group} ${action}" (see: telemap ${group} --help)`);
     return 1;
   }
+  return runCommand(command, rest, io);
+}
+
+async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {

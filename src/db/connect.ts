@@ -15,5 +15,5 @@ export interface ConnectOptions extends SqliteOptions {
 
 export function connectDatabase(target: DatabaseTarget, options: ConnectOptions = {}): Database {
   if (target.kind === 'sqlite') return connectSqlite(target.path, options);
-  return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements);
+  return connectPostgres(target.url, options.poolSize ?? 10, target.namedStatements, target.statementTimeoutMs);
 }

@@ -270,6 +270,8 @@ export interface AlertsTable {
   ticket_id: string | null;
   /** JSON {summary, details, source}. */
   diagnosis: string;
+  /** When the optional model may next try to rewrite the diagnosis; null when there is nothing to do. */
+  diagnosis_rewrite_at: string | null;
   updated_at: string;
 }
 

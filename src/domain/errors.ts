@@ -12,6 +12,8 @@ export type DomainProblem =
   | { code: 'user_email_taken' }
   | { code: 'ticket_not_found' }
   | { code: 'webhook_not_found' }
+  | { code: 'alert_not_found' }
+  | { code: 'rule_not_found' }
   | { code: 'device_not_found' }
   | { code: 'device_type_required' }
   | { code: 'device_not_assigned'; customerId: string; deviceIdentifier: string; currentDevices: string[] }

@@ -30,9 +30,8 @@ export function setCookie(reply: FastifyReply, name: string, value: string, opti
   const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? '/'}`, 'HttpOnly', `SameSite=${options.sameSite}`];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
   if (options.secure) parts.push('Secure');
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  reply.header('set-cookie', [...list, parts.join('; ')]);
+  // Fastify appends to Set-Cookie rather than replacing it: passing the lines already set would send them twice.
+  reply.header('set-cookie', parts.join('; '));
 }
 
 export function clearCookie(reply: FastifyReply, name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>): void {

@@ -3,7 +3,7 @@ import type { SessionUser } from '../domain/sessions/service.js';
 import { html, type Html, type Renderable } from './html.js';
 import { ASSET_VERSION } from './assets.js';
 
-export type Section = 'tickets' | 'customers' | 'devices' | 'integrations' | 'webhooks' | 'users' | 'settings' | 'none';
+export type Section = 'tickets' | 'customers' | 'devices' | 'alerts' | 'rules' | 'integrations' | 'webhooks' | 'users' | 'settings' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -20,9 +20,11 @@ function nav(user: SessionUser, section: Section): Html {
     ['tickets', '/tickets', 'Tickets'],
     ['customers', '/customers', 'Customers'],
     ['devices', '/devices', 'Devices'],
+    ['alerts', '/alerts', 'Alerts'],
   ];
   if (user.role === 'admin') {
     links.push(
+      ['rules', '/rules', 'Rules'],
       ['integrations', '/integrations', 'Integrations'],
       ['webhooks', '/webhooks', 'Webhooks'],
       ['users', '/users', 'Users'],
@@ -85,6 +87,11 @@ export const NOTICES: Record<string, { kind: 'ok' | 'error'; text: string }> = {
   'reply-added': { kind: 'ok', text: 'Your reply was added to the conversation.' },
   'status-changed': { kind: 'ok', text: 'The status was changed.' },
   'signed-out': { kind: 'ok', text: 'You are signed out.' },
+  'alert-acknowledged': { kind: 'ok', text: 'The alert was acknowledged.' },
+  'alert-cleared': { kind: 'ok', text: 'The alert was cleared.' },
+  'rule-created': { kind: 'ok', text: 'The rule was created. It judges every reading from now on.' },
+  'rule-updated': { kind: 'ok', text: 'The rule was saved.' },
+  'rule-deleted': { kind: 'ok', text: 'The rule was deleted and its open alerts cleared.' },
   'note-added': { kind: 'ok', text: 'Your internal note was added. The customer does not see it.' },
   'ticket-updated': { kind: 'ok', text: 'The ticket was updated.' },
   'ticket-created': { kind: 'ok', text: 'The ticket was opened.' },

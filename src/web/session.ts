@@ -31,10 +31,30 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
   clearCookie(reply, SESSION_COOKIE, { secure: config.secureCookies, sameSite: 'Lax' });
 }
 
-/** Where to come back after signing in: a local path only (never another site). */
+/** Where sign-in leads when `next` is absent or unusable. */
+export const INBOX_PATH = '/tickets';
+// An origin no request can name: `next` is resolved against it, as a browser would resolve it against this server.
+const OWN_ORIGIN = 'http://telemap.invalid';
+
+/**
+ * Where to come back after signing in: a path on this server, never another site. `next` is parsed as a browser
+ * parses a Location (which drops tabs and newlines and reads `\` as `/`, so `/\t/evil.example` means
+ * `//evil.example`) and kept only when it stays on this origin. The result is the parser's serialization:
+ * percent-encoded ASCII, which a Location header can carry whatever characters `next` held.
+ */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/tickets';
-  return value.length > 2000 ? '/tickets' : value;
+  if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/')) return INBOX_PATH;
+  let url: URL;
+  try {
+    url = new URL(value, OWN_ORIGIN);
+  } catch {
+    return INBOX_PATH;
+  }
+  if (url.origin !== OWN_ORIGIN) return INBOX_PATH;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // `/.//evil.example` normalizes to a path starting `//`, which as a Location would name a host.
+  if (!path.startsWith('/') || path.startsWith('//') || path.includes('\\')) return INBOX_PATH;
+  return path;
 }
 
 /** The signed-in user, or a redirect to the sign-in page (GET) / 303 to it (other methods); null means "handled". */

@@ -50,10 +50,25 @@ export function requiredTrimmedString(body: JsonObject, field: string, missingMe
   return value;
 }
 
-/** A required non-empty array field (its items unchecked); `message` when absent, not an array, or empty. */
+/**
+ * Items one list of a request may hold, like bulk-metadata's devices: each item is work (a lookup, a row), and one
+ * request must not hold the server, or a database connection, for long.
+ */
+export const MAX_LIST_ITEMS = 1000;
+
+/** The contract's wording for an over-long list, as bulk-metadata words it. */
+export function tooManyItems(field: string, max = MAX_LIST_ITEMS): ExtError {
+  return badRequest(`Too many ${field}. Maximum ${max} per request`);
+}
+
+/**
+ * A required non-empty array field (its items unchecked); `message` when absent, not an array, or empty; over
+ * MAX_LIST_ITEMS items (counted before duplicates collapse): tooManyItems.
+ */
 export function requiredNonEmptyArray(body: JsonObject, field: string, message: string): unknown[] {
   const value = body[field];
   if (!Array.isArray(value) || value.length === 0) throw badRequest(message);
+  if (value.length > MAX_LIST_ITEMS) throw tooManyItems(field);
   return value;
 }
 

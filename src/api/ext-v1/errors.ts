@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 
 export class ExtError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 429 | 500,
+    readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 414 | 415 | 429 | 500,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {

@@ -2,7 +2,9 @@
 // strings, status codes. Rules live in src/domain.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
+import { logUnhandledError } from '../../http/client-errors.js';
 import { RateLimiter, type RateLimitWindow } from '../../http/rate-limit.js';
+import { ROUTER_ERROR_MESSAGES, type RouterErrorAnswer } from '../../http/router-errors.js';
 import { readEveryBodyAsJson } from '../../http/json-body.js';
 import { apiKeyAuth } from './auth.js';
 import { registerAssignmentRoutes } from './assignments/routes.js';
@@ -41,12 +43,10 @@ export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV
   });
 
   app.setErrorHandler(async (error: FastifyError | ExtError, request, reply) => {
-    if (error instanceof ExtError) {
-      return reply.code(error.status).send({ error: error.message, ...error.extra, requestId: request.id });
-    }
+    if (error instanceof ExtError) return sendExtError(request, reply, error);
     const known = fastifyErrorMessage(error);
     if (known) return reply.code(known.status).send({ error: known.message, requestId: request.id });
-    request.log.error({ err: error }, 'unhandled error');
+    logUnhandledError(request, error);
     return reply.code(500).send({ error: EXT_MESSAGES.internal, requestId: request.id });
   });
 
@@ -54,6 +54,27 @@ export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV
   registerDeviceRoutes(app, ctx);
   registerAssignmentRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+}
+
+function sendExtError(request: FastifyRequest, reply: FastifyReply, error: ExtError) {
+  return reply.code(error.status).send({ error: error.message, ...error.extra, requestId: request.id });
+}
+
+/**
+ * Router errors on ext-v1 paths (http/router-errors.ts), after the API key is checked: the contract checks the key
+ * before anything else, so a caller without one learns nothing, not even that its path was malformed.
+ */
+export function extV1RouterErrors(ctx: DomainContext): RouterErrorAnswer {
+  const authenticate = apiKeyAuth(ctx);
+  return async (status, request, reply) => {
+    try {
+      await authenticate(request);
+    } catch (error) {
+      if (error instanceof ExtError) return sendExtError(request, reply, error);
+      throw error;
+    }
+    return sendExtError(request, reply, new ExtError(status, ROUTER_ERROR_MESSAGES[status]));
+  };
 }
 
 /**

@@ -10,6 +10,8 @@ import { IntegrationError, MESSAGES } from './envelope.js';
 declare module 'fastify' {
   interface FastifyRequest {
     integrationOrganizationId: string | null;
+    /** The id of the token that authenticated the request. */
+    integrationTokenId: string | null;
   }
 }
 
@@ -46,6 +48,7 @@ export function tokenAuth(ctx: DomainContext) {
     const principal = await authenticateIntegrationToken(ctx, credentialFrom(request));
     if (!principal) throw new IntegrationError(401, MESSAGES.unauthorized);
     request.integrationOrganizationId = principal.organizationId;
+    request.integrationTokenId = principal.tokenId;
   };
 }
 

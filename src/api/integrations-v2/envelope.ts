@@ -4,7 +4,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type IntegrationStatus = 400 | 401 | 404 | 405 | 409 | 413 | 500;
+export type IntegrationStatus = 400 | 401 | 404 | 405 | 409 | 413 | 414 | 500;
 
 export class IntegrationError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
-import { exchangeSecretForToken } from '../../domain/integration-tokens/service.js';
+import { exchangeSecretForToken, MAX_LIVE_INTEGRATION_TOKENS } from '../../domain/integration-tokens/service.js';
 import { envelopeSchema, FailureSchema, IntegrationError, MESSAGES, success } from './envelope.js';
 import { objectBody, requiredString } from './fields.js';
 
@@ -13,7 +13,8 @@ export function registerToken(app: FastifyInstance, ctx: DomainContext): void {
         tags: ['integrations-v2'],
         summary: 'Exchange an organization id and secret for a token (valid 90 days)',
         description:
-          'Minting a token never revokes older ones. Wrong id, wrong secret and a deleted organization all get the same 401.',
+          `An organization holds at most ${MAX_LIVE_INTEGRATION_TOKENS} live tokens: minting one more revokes the oldest. ` +
+          'Wrong id, wrong secret and a deleted organization all get the same 401.',
         body: Type.Object({
           Id: Type.String({ format: 'uuid', description: 'The CustomerID' }),
           Secret: Type.String({ description: 'The CustomerSecret' }),

@@ -2,11 +2,16 @@
 // schema validation (bad_request), unparsable JSON (bad_request), body size (payload_too_large), unknown paths.
 // Routes declare TypeBox schemas for params, body and responses; the response schema is what gets serialized.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { logUnhandledError } from '../../http/client-errors.js';
+import { ROUTER_ERROR_MESSAGES, type RouterErrorAnswer } from '../../http/router-errors.js';
 import type { DomainContext } from '../../domain/context.js';
 import { isDomainError } from '../../domain/errors.js';
+import { registerAlertRoutes } from './alerts/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerCustomerRoutes } from './customers/routes.js';
 import { registerDeviceRoutes } from './devices/routes.js';
+import { registerRuleRoutes } from './rules/routes.js';
 import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
@@ -20,13 +25,33 @@ export interface V1Options {
   ctx: DomainContext;
   /** Tried in order; the integration token authenticator when not given. */
   authenticators?: readonly V1Authenticator[];
+  /** The server's configuration, for what depends on it (a rule's notifyOwners needs mail). */
+  config?: Config;
+}
+
+function authenticatorsOf(options: V1Options): readonly V1Authenticator[] {
+  return options.authenticators ?? [integrationTokenAuthenticator(options.ctx)];
+}
+
+/** Router errors on /api/v1 paths (http/router-errors.ts), after authentication, as on every path of the surface. */
+export function v1RouterErrors(options: V1Options): RouterErrorAnswer {
+  const authenticate = v1Auth(authenticatorsOf(options));
+  return async (status, request, reply) => {
+    try {
+      await authenticate(request);
+    } catch (error) {
+      if (error instanceof V1Error) return sendV1Error(request, reply, error.code, error.message);
+      throw error;
+    }
+    return sendV1Error(request, reply, status === 414 ? 'uri_too_long' : 'bad_request', ROUTER_ERROR_MESSAGES[status]);
+  };
 }
 
 export async function v1Plugin(app: FastifyInstance, options: V1Options): Promise<void> {
   const { ctx } = options;
   app.decorateRequest('v1Principal', null);
   app.setValidatorCompiler(v1ValidatorCompiler);
-  app.addHook('onRequest', v1Auth(options.authenticators ?? [integrationTokenAuthenticator(ctx)]));
+  app.addHook('onRequest', v1Auth(authenticatorsOf(options)));
 
   app.setNotFoundHandler(async () => {
     throw new V1Error('not_found', 'Not found');
@@ -48,7 +73,7 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendV1Error(request, reply, 'bad_request', error.message);
-    request.log.error({ err: error }, 'unhandled error');
+    logUnhandledError(request, error);
     return sendV1Error(request, reply, 'internal_error', 'Internal server error');
   });
 
@@ -56,6 +81,8 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  registerRuleRoutes(app, ctx, { mailConfigured: Boolean(options.config?.mail) });
+  registerAlertRoutes(app, ctx);
   await registerTelemetryRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
 }

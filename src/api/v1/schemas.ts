@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Metadata = Type.Object({}, { additionalProperties: true });
 
-const SECURITY: Array<Record<string, string[]>> = [{ integrationToken: [] }, { sessionCookie: [] }];
+const SECURITY: Array<Record<string, string[]>> = [{ apiKey: [] }, { integrationToken: [] }, { sessionCookie: [] }];
 
-/** OpenAPI tag and the two ways in: a Bearer integration token or a dashboard session cookie. */
+/** OpenAPI tag and the ways in: the organization's API key, a Bearer integration token, a dashboard session. */
 export const tagged = (tag: string) => ({ tags: [tag], security: SECURITY });

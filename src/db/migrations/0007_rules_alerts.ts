@@ -58,6 +58,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectSpec): Promise<voi
     .addColumn('owners', 'text', (c) => c.notNull())
     .addColumn('ticket_id', 'text')
     .addColumn('diagnosis', 'text', (c) => c.notNull())
+    // When the optional model may next try to rewrite the diagnosis (domain/alerts/llm.ts); null: nothing to do.
+    // Set when the alert opens, pushed ahead while a process holds the job, cleared once it is done either way.
+    .addColumn('diagnosis_rewrite_at', ts)
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
   await db.schema
@@ -69,6 +72,12 @@ export async function up(db: Kysely<unknown>, dialect: DialectSpec): Promise<voi
     .execute();
   await db.schema.createIndex('alerts_organization_opened').on('alerts').columns(['organization_id', 'opened_at', 'id']).execute();
   await db.schema.createIndex('alerts_device').on('alerts').columns(['device_id', 'opened_at']).execute();
+  await db.schema
+    .createIndex('alerts_diagnosis_rewrite')
+    .on('alerts')
+    .column('diagnosis_rewrite_at')
+    .where(sql.ref('diagnosis_rewrite_at'), 'is not', null)
+    .execute();
 
   await db.schema.alterTable('tickets').addColumn('alert_id', 'text').execute();
 }

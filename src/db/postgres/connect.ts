@@ -17,8 +17,10 @@ const INT8_OID = 20;
  */
 const MAX_ATTEMPTS = 10;
 
-export function connectPostgres(url: string, poolSize: number, namedStatements: boolean): Database {
+export function connectPostgres(url: string, poolSize: number, namedStatements: boolean, statementTimeoutMs: number): Database {
   const pool = new pg.Pool({
+    // Set on each connection at its start; 0 is PostgreSQL's own "no limit".
+    statement_timeout: statementTimeoutMs,
     connectionString: url,
     max: poolSize,
     types: {

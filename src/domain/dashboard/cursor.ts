@@ -24,13 +24,26 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
+// Every list sorts by a timestamp as the server writes it (Date#toISOString) and breaks ties by id (a UUID). A
+// cursor is checked against both shapes in full here, so that nothing a client crafts reaches the database as a
+// value it cannot compare (PostgreSQL refuses a key that is no timestamp, and any string holding NUL).
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ID = /^[0-9A-Za-z-]{1,64}$/;
+
+function isTimestamp(value: string): boolean {
+  if (!ISO_TIMESTAMP.test(value)) return false;
+  const time = Date.parse(value);
+  return Number.isFinite(time) && new Date(time).toISOString() === value;
+}
+
 /** The decoded cursor, or null when it is not one this server produced. */
 export function decodeCursor(raw: string): Cursor | null {
+  if (!/^[A-Za-z0-9_-]{1,300}$/.test(raw)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     const backward = Array.isArray(value) && value.length === 3 && value[2] === 'b';
     if (Array.isArray(value) && (value.length === 2 || backward) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      if (value[0].length > 64 || value[1].length > 64) return null;
+      if (!isTimestamp(value[0]) || !ID.test(value[1])) return null;
       return backward ? { key: value[0], id: value[1], backward } : { key: value[0], id: value[1] };
     }
   } catch {

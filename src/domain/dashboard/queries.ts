@@ -16,7 +16,7 @@ export interface ListOptions {
 function cursorOrFail(raw: string | undefined) {
   if (raw === undefined || raw === '') return undefined;
   const cursor = decodeCursor(raw);
-  if (!cursor) throw new DomainError({ code: 'invalid_input', field: 'cursor', reason: 'is not a cursor this server produced' });
+  if (!cursor) throw new DomainError({ code: 'invalid_input', field: 'cursor', reason: 'is invalid: not a cursor this server produced' });
   return cursor;
 }
 

@@ -1,15 +1,20 @@
 // Integration tokens: what an organization gets in exchange for its id and secret (POST /v2/integrations/token),
 // and what it presents as `Authorization: Bearer <token>` to Telemap's administrative endpoints. Opaque random
-// strings, stored only as a SHA-256 digest, valid for 90 days; minting one never revokes the others.
+// strings, stored only as a SHA-256 digest, valid for 90 days. Minting one revokes no other while the organization
+// has fewer than MAX_LIVE_INTEGRATION_TOKENS live ones; past that, the oldest go, so that a client minting a token
+// per call cannot grow the table without bound. DELETE /v2/integrations/token revokes the presented token.
 import type { DomainContext } from '../context.js';
 import { isUuid, newId } from '../ids.js';
 import { findOrganization } from '../orgs/repository.js';
 import { digestsEqual, generateSecret, hashSecret } from '../secrets.js';
-import { findTokenByHash, insertToken } from './repository.js';
+import { inTransaction } from '../../db/transaction.js';
+import { deleteToken, findTokenByHash, insertToken, lockOrganizationTokens, trimTokens } from './repository.js';
 
 export const INTEGRATION_TOKEN_PREFIX = 'tlmt_';
 const RANDOM_LENGTH = 48;
 export const INTEGRATION_TOKEN_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+/** Live tokens an organization may hold at once; minting one more revokes the oldest (docs/security.md). */
+export const MAX_LIVE_INTEGRATION_TOKENS = 20;
 
 /** Compared against when the organization is unknown, so that an unknown id costs the same as a wrong secret. */
 const NO_SECRET_DIGEST = hashSecret('telemap: no organization has this secret');
@@ -45,12 +50,16 @@ export async function exchangeSecretForToken(
   const now = ctx.clock.now();
   const tokenId = newId();
   const expiresAt = new Date(now.getTime() + INTEGRATION_TOKEN_TTL_MS).toISOString();
-  await insertToken(db, {
-    id: tokenId,
-    organization_id: organization.id,
-    token_hash: hashSecret(token),
-    created_at: now.toISOString(),
-    expires_at: expiresAt,
+  await inTransaction(ctx.database, async (trx) => {
+    await lockOrganizationTokens(trx, ctx.database.dialect, organization.id);
+    await insertToken(trx, {
+      id: tokenId,
+      organization_id: organization.id,
+      token_hash: hashSecret(token),
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+    });
+    await trimTokens(trx, organization.id, tokenId, MAX_LIVE_INTEGRATION_TOKENS - 1, now.toISOString());
   });
   return { token, tokenId, expiresAt };
 }
@@ -71,4 +80,9 @@ export async function authenticateIntegrationToken(
   if (Date.parse(token.expires_at) <= ctx.clock.now().getTime()) return null;
   if (token.organization_deleted_at !== null) return null;
   return { organizationId: token.organization_id, tokenId: token.id };
+}
+
+/** Revokes the token the caller presented (it authenticated this request); false when it was revoked meanwhile. */
+export async function revokeIntegrationToken(ctx: DomainContext, principal: TokenPrincipal): Promise<boolean> {
+  return deleteToken(ctx.database.db, principal.organizationId, principal.tokenId);
 }

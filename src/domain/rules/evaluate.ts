@@ -1,8 +1,14 @@
 // Where accepted readings meet the rules. Ingest calls this inside the transaction that stores the readings, so a
 // reading and the rule state (and any alert) it causes commit together.
 import type { Db } from '../../db/connect.js';
+import type { DialectSpec } from '../../db/dialect.js';
+import { clearAlertIn, openAlertIn, repeatAlertIn } from '../alerts/lifecycle.js';
 import type { DomainContext } from '../context.js';
 import type { Reading } from '../telemetry/model.js';
+import { dueAt, onReading, stateFor, type Action } from './machine.js';
+import type { Rule } from './model.js';
+import { enabledRulesForTypes } from './repository.js';
+import { lockStates, pairKey, saveStates, type StatePair, type StateWrite } from './states.js';
 
 export interface DeviceReadings {
   device: { id: string; identifier: string; type: string | null };
@@ -14,11 +20,92 @@ export interface DeviceReadings {
 }
 
 /** Judges each device's newer readings against the enabled rules of its type, reading by reading. */
-export async function evaluateReadings(
-  _trx: Db,
-  _ctx: DomainContext,
-  _organizationId: string,
-  _devices: readonly DeviceReadings[],
-): Promise<void> {
-  // The rules engine (domain/rules/) fills this in.
+export async function evaluateReadings(trx: Db, ctx: DomainContext, organizationId: string, devices: readonly DeviceReadings[]): Promise<void> {
+  const batch = devices.filter((d) => d.readings.length > 0);
+  if (batch.length === 0) return;
+  const rules = await enabledRulesForTypes(trx, organizationId, batch.map((d) => d.device.type));
+  if (rules.length === 0) return;
+
+  const work: Array<{ rule: Rule; device: DeviceReadings }> = [];
+  for (const device of batch) {
+    const keys = new Set(device.readings.map((r) => r.key));
+    for (const rule of rules) {
+      if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
+      if (rule.condition.kind !== 'inactivity' && !keys.has(rule.condition.key)) continue;
+      work.push({ rule, device });
+    }
+  }
+  if (work.length === 0) return;
+
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const pairs: StatePair[] = work.map((w) => ({ ruleId: w.rule.id, deviceId: w.device.device.id }));
+  const stored = await lockStates(trx, ctx.database.dialect, organizationId, pairs, nowIso);
+  const open = await openAlertsOf(trx, organizationId, [...new Set(pairs.map((p) => p.deviceId))]);
+
+  const writes: StateWrite[] = [];
+  for (const { rule, device } of work) {
+    const key = pairKey(rule.id, device.device.id);
+    const before = stored.get(key);
+    let state = stateFor(rule, before?.state ?? null);
+    let alertId = open.get(key);
+    let repeats = 0;
+    for (const reading of sortedByTime(device.readings)) {
+      const step = onReading(rule, state, reading, now.getTime(), alertId !== undefined);
+      state = step.state;
+      if (step.action?.type === 'repeat') repeats += 1;
+      else if (step.action) {
+        if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
+        repeats = 0;
+        alertId = await act(trx, ctx.database.dialect, { organizationId, rule, device: device.device, now }, step.action, alertId);
+      }
+    }
+    if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
+    const text = JSON.stringify(state);
+    const due = dueAt(rule, state, alertId !== undefined);
+    if (text !== before?.state || due !== before.dueAt) writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
+  }
+  await saveStates(trx, organizationId, writes, nowIso);
+}
+
+function sortedByTime(readings: readonly Reading[]): readonly Reading[] {
+  for (let i = 1; i < readings.length; i++) if (readings[i - 1]!.ts > readings[i]!.ts) return [...readings].sort((a, b) => a.ts - b.ts);
+  return readings;
+}
+
+async function openAlertsOf(trx: Db, organizationId: string, deviceIds: readonly string[]): Promise<Map<string, string>> {
+  const open = new Map<string, string>();
+  for (let i = 0; i < deviceIds.length; i += 1000) {
+    const rows = await trx
+      .selectFrom('alerts')
+      .select(['id', 'rule_id', 'device_id'])
+      .where('organization_id', '=', organizationId)
+      .where('status', '=', 'open')
+      .where('device_id', 'in', deviceIds.slice(i, i + 1000))
+      .execute();
+    for (const row of rows) open.set(pairKey(row.rule_id, row.device_id), row.id);
+  }
+  return open;
+}
+
+export interface ActContext {
+  organizationId: string;
+  rule: Rule;
+  device: { id: string; identifier: string; type: string | null };
+  now: Date;
+}
+
+/** Carries out an opening or a clearing; returns the id of the alert open afterwards, if any. */
+export async function act(trx: Db, dialect: DialectSpec, context: ActContext, action: NonNullable<Action>, alertId: string | undefined): Promise<string | undefined> {
+  const now = context.now.toISOString();
+  switch (action.type) {
+    case 'open':
+      return (await openAlertIn(trx, { ...context, reading: action.reading, comparison: action.comparison })).alertId;
+    case 'repeat':
+      if (alertId) await repeatAlertIn(trx, alertId, 1, now);
+      return alertId;
+    case 'clear':
+      if (alertId) await clearAlertIn(trx, dialect, context.organizationId, alertId, now, action.why);
+      return undefined;
+  }
 }

@@ -4,7 +4,7 @@
 // public ones, its outbox event (§6.1 of the support-loop contract), in the transaction that makes it.
 import { isoNow } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isUniqueViolation, type DialectSpec } from '../../db/dialect.js';
 import { inTransaction } from '../../db/transaction.js';
 import { categoryNameKey } from '../categories/service.js';
 import type { DomainContext } from '../context.js';
@@ -13,7 +13,7 @@ import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';
 import { SYSTEM_ACTOR, type Actor } from './actor.js';
-import type { TicketPriority } from './model.js';
+import type { MessageRole, TicketPriority } from './model.js';
 import { nextMessagePosition, recordTicketChange } from './timeline.js';
 
 export const REPLY_MAX_LENGTH = 20_000;
@@ -234,6 +234,46 @@ export async function addReply(ctx: DomainContext, organizationId: string, ticke
       throw error;
     }
   }
+}
+
+/**
+ * Appends a message to a ticket inside a transaction the caller owns (an alert clearing says so on its ticket), and
+ * records `ticket.message_added` there. The ticket row is locked first, as addReply does, so the position is free.
+ */
+export async function appendMessageIn(
+  trx: Db,
+  dialect: DialectSpec,
+  organizationId: string,
+  ticketId: string,
+  message: { role: MessageRole; content: string },
+  now: string,
+): Promise<boolean> {
+  const ticket = await dialect
+    .forUpdate(trx.selectFrom('tickets').select('id').where('organization_id', '=', organizationId).where('id', '=', ticketId))
+    .executeTakeFirst();
+  if (!ticket) return false;
+  const position = await nextMessagePosition(trx, ticketId);
+  const messageId = newId();
+  const author: Actor = message.role === 'bot' ? { type: 'bot', id: null, name: null } : SYSTEM_ACTOR;
+  await trx
+    .insertInto('ticket_messages')
+    .values({
+      id: messageId,
+      organization_id: organizationId,
+      ticket_id: ticketId,
+      position,
+      role: message.role,
+      content: message.content,
+      created_at: now,
+      kind: 'message',
+      author_type: author.type,
+      author_id: author.id,
+      author_name: author.name,
+    })
+    .execute();
+  await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
+  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { messageId });
+  return true;
 }
 
 async function customerActor(db: Db, ticketId: string): Promise<Actor> {

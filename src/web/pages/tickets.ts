@@ -19,6 +19,7 @@ import { html, time, type Html } from '../html.js';
 import { noticeFrom, pager, sendPage } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
 import { notFoundPage, queryOf, requireUser } from '../session.js';
+import { alertPanel } from './alert-panel.js';
 import { idParam, options, PAGE_SIZE, pageSearch, priorityBadge, statusBadge, withCursorFallback } from './common.js';
 import { registerTicketActions } from './ticket-actions.js';
 import { registerNewTicketPage } from './ticket-new.js';
@@ -132,6 +133,7 @@ ${pager('/tickets', params, Boolean(query.cursor), page.nextCursor, page.prevCur
       listUsers(db, user.organizationId, { activeOnly: true }),
       listCategories(ctx, user.organizationId),
     ]);
+    const alert = await alertPanel(db, user.organizationId, id);
     return sendPage(reply, {
       title: ticket.title,
       user,
@@ -169,6 +171,7 @@ ${pager('/tickets', params, Boolean(query.cursor), page.nextCursor, page.prevCur
     </form>
   </section>
 </div>
+${alert}
 ${ticket.description ? html`<h2>Description</h2><pre>${ticket.description}</pre>` : ''}
 <h2 id="conversation-h">Timeline</h2>
 ${

@@ -3,7 +3,7 @@ import { assignDeviceToOwners } from '../../../domain/assignments/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { organizationOf } from '../auth.js';
-import { objectBody } from '../body.js';
+import { MAX_LIST_ITEMS, objectBody } from '../body.js';
 import { ExtError } from '../errors.js';
 import type { ExtRoute } from '../route.js';
 import { customerEmailsField, deviceIdentifierField, typeForAutoCreate } from './fields.js';
@@ -17,6 +17,7 @@ const schema = {
     deviceIdentifier: Type.String({ minLength: 1 }),
     customerEmails: Type.Array(Type.String(), {
       minItems: 1,
+      maxItems: MAX_LIST_ITEMS,
       description: 'Normalized; invalid entries skipped, duplicates collapse',
     }),
     autoCreateDevice: Type.Optional(Type.Boolean({ default: false })),

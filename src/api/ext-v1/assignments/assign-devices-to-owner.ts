@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { assignDevicesToOwner } from '../../../domain/assignments/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { organizationOf } from '../auth.js';
-import { objectBody } from '../body.js';
+import { MAX_LIST_ITEMS, objectBody } from '../body.js';
 import type { ExtRoute } from '../route.js';
 import { customerEmailField, deviceIdentifiersField, typeForAutoCreate } from './fields.js';
 
@@ -16,7 +16,7 @@ const schema = {
   summary: 'Link devices to one customer, creating the customer (and missing devices, if asked)',
   body: Type.Object({
     customerEmail: Type.String({ format: 'email' }),
-    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, description: 'Trimmed; duplicates collapse' }),
+    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_LIST_ITEMS, description: 'Trimmed; duplicates collapse' }),
     autoCreateDevices: Type.Optional(Type.Boolean({ default: false })),
     deviceType: Type.Optional(Type.String({ description: 'Required when autoCreateDevices is true' })),
   }),

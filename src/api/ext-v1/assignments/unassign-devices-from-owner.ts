@@ -3,7 +3,7 @@ import { unassignDevicesFromOwner } from '../../../domain/assignments/service.js
 import type { DomainContext } from '../../../domain/context.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { organizationOf } from '../auth.js';
-import { objectBody } from '../body.js';
+import { MAX_LIST_ITEMS, objectBody } from '../body.js';
 import { ExtError } from '../errors.js';
 import type { ExtRoute } from '../route.js';
 import { customerEmailField, deviceIdentifiersField } from './fields.js';
@@ -13,7 +13,7 @@ const schema = {
   summary: "End several devices' links with a customer (kept as history)",
   body: Type.Object({
     customerEmail: Type.String({ format: 'email' }),
-    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, description: 'Trimmed; duplicates collapse' }),
+    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_LIST_ITEMS, description: 'Trimmed; duplicates collapse' }),
   }),
   response: {
     200: Type.Object({

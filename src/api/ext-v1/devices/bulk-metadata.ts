@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { DomainContext } from '../../../domain/context.js';
 import { replaceDevicesMetadata, type Metadata } from '../../../domain/devices/service.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, memberKeysInTextOrder, objectBody } from '../body.js';
+import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, memberKeysInTextOrder, objectBody, tooManyItems } from '../body.js';
 import { EXT_BULK_BODY_LIMIT } from '../plugin.js';
 import type { ExtRoute } from '../route.js';
 
@@ -47,9 +47,10 @@ function readEntries(body: Record<string, unknown>, rawBody: string | null): Arr
     throw badRequest('devices is required and must be an object mapping identifiers to metadata');
   }
   const parsedKeys = Object.keys(devices);
+  if (parsedKeys.length === 0) throw badRequest('devices must contain at least one entry');
+  // Counted before the text is read again for key order: a refused request costs no more than its parse.
+  if (parsedKeys.length > MAX_BULK_DEVICES) throw tooManyItems('devices', MAX_BULK_DEVICES);
   const keys = parsedKeys.some(isArrayIndex) ? keysInTextOrder(devices, parsedKeys, rawBody) : parsedKeys;
-  if (keys.length === 0) throw badRequest('devices must contain at least one entry');
-  if (keys.length > MAX_BULK_DEVICES) throw badRequest(`Too many devices. Maximum ${MAX_BULK_DEVICES} per request`);
   return keys.map((key) => {
     const metadata = devices[key];
     const identifier = key.trim();

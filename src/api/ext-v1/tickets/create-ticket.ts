@@ -15,7 +15,7 @@ import {
   type TicketPriority,
 } from '../../../domain/tickets/model.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, isJsonObject, isPresent, objectBody, optionalString, type JsonObject } from '../body.js';
+import { badRequest, isJsonObject, isPresent, MAX_LIST_ITEMS, objectBody, optionalString, tooManyItems, type JsonObject } from '../body.js';
 import { ExtError } from '../errors.js';
 import type { ExtRoute } from '../route.js';
 
@@ -47,6 +47,7 @@ const schema = {
           role: Type.Union(MESSAGE_ROLES.map((r) => Type.Literal(r))),
           content: Type.String(),
         }),
+        { maxItems: MAX_LIST_ITEMS },
       ),
     ),
     deviceIdentifier: Type.Optional(Type.String({ description: 'Telemap addition: links the ticket to this device' })),
@@ -94,6 +95,7 @@ function readMessages(body: JsonObject): TicketMessageInput[] {
   const value = body.messages;
   if (!isPresent(value)) return [];
   if (!Array.isArray(value)) throw badRequest(TICKET_MESSAGES.invalidMessages);
+  if (value.length > MAX_LIST_ITEMS) throw tooManyItems('messages');
   return value.map((entry: unknown) => {
     if (!isJsonObject(entry) || !isMessageRole(entry.role) || typeof entry.content !== 'string') {
       throw badRequest(TICKET_MESSAGES.invalidMessages);
