@@ -18,7 +18,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
           integrationToken: { type: 'http', scheme: 'bearer' },
-          deviceToken: { type: 'http', scheme: 'bearer', description: "A device's own token (POST /api/v1/devices/{id}/token)" },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'telemap_session', description: 'A dashboard session; state-changing requests also send x-csrf-token' },
           deviceToken: { type: 'http', scheme: 'bearer', description: 'A device token (tlmd_…): reports that device\'s readings and nothing else' },
         },
