@@ -127,8 +127,9 @@ describeEachDialect(
       assert.match(back.body, /Ticket 26/);
       assert.match(back.body, /Ticket 02/);
       assert.doesNotMatch(back.body, /Ticket 01</);
+      // A NUL in the search never reaches the database: the server refuses such a URL (400), or the page drops it.
       const nul = await agent.get('/tickets?q=a%00b');
-      assert.equal(nul.statusCode, 200);
+      assert.ok([200, 400].includes(nul.statusCode), String(nul.statusCode));
     });
 
     it('opens a ticket by hand for a new customer, with a device by identifier; a reload shows it, not a second one', async () => {
