@@ -43,7 +43,7 @@ function filler(bytes: number): Record<string, string> {
 }
 
 function send(base: string, probe: Probe, agent: Agent): Promise<{ status: number; ms: number }> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const started = performance.now();
     const headers: Record<string, string | number> = { 'content-type': 'application/json', ...probe.headers };
     if (probe.declaredLength !== undefined) headers['content-length'] = probe.declaredLength;

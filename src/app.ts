@@ -39,6 +39,7 @@ export interface AppOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const API_REFERENCE_PATH = /^\/(?:docs(?:[/?]|$)|openapi\.json(?:\?|$))/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
@@ -102,9 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mcpPlugin, { ctx });
   // The API reference is a page like the dashboard's: it gets the same headers (no framing, same-origin only).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/openapi.json' || request.url === '/docs' || request.url.startsWith('/docs/')) {
-      setPageSecurityHeaders(reply, API_REFERENCE_STYLE_HASHES);
-    }
+    if (API_REFERENCE_PATH.test(request.url)) setPageSecurityHeaders(reply, API_REFERENCE_STYLE_HASHES);
   });
   await registerApiReference(app);
   await app.register(webPlugin, { ctx, config });

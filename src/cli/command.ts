@@ -68,7 +68,9 @@ export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   async withContext(work) {
     const config = loadConfig();
-    const database = connectDatabase(config.database, { ...config.sqlite, poolSize: 2, checkpointThread: false });
+    // Operator commands (and the migrations they run first) are not requests: no statement timeout bounds them.
+    const target = config.database.kind === 'postgres' ? { ...config.database, statementTimeoutMs: 0 } : config.database;
+    const database = connectDatabase(target, { ...config.sqlite, poolSize: 2, checkpointThread: false });
     try {
       await migrateToLatest(database);
       return await work({ database, clock: systemClock });

@@ -4,10 +4,13 @@ import type { FastifyRequest } from 'fastify';
 
 const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 
+/**
+ * The request's stream was cut off by the client and the error is the stream's. Both must hold: a database
+ * connection reset (ECONNRESET too) while the client is still there is the server's failure.
+ */
 export function isClientAbort(error: unknown, request: FastifyRequest): boolean {
-  if (request.raw.aborted || request.raw.socket?.destroyed) return true;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CLIENT_GONE_CODES.has(code);
+  return request.raw.readableAborted && typeof code === 'string' && CLIENT_GONE_CODES.has(code);
 }
 
 /** The log line of an error no surface recognized: `info` when the client went away, else `error`. */

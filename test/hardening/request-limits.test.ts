@@ -12,6 +12,13 @@ const emails = (n: number) => Array.from({ length: n }, (_, i) => `owner-${i}@ex
 const identifiers = (n: number) => Array.from({ length: n }, (_, i) => `dev-${i}`);
 
 describeEachDialect('ext-v1 lists are capped at 1000 items', (h) => {
+  /** The harness app on a real port (opened once), for what inject cannot send: headers without their body. */
+  async function listening(): Promise<number> {
+    const address = h.app.server.address();
+    if (address && typeof address === 'object') return address.port;
+    return Number(new URL(await h.app.listen({ port: 0, host: '127.0.0.1' })).port);
+  }
+
   async function refused(path: string, apiKey: string, body: unknown, field: string) {
     const res = await h.extPost(path, apiKey, body);
     assert.equal(res.statusCode, 400, res.body);
@@ -60,10 +67,9 @@ describeEachDialect('ext-v1 lists are capped at 1000 items', (h) => {
 
   it('answers 413 to a declared body over the limit without waiting for it', async () => {
     const org = await h.newOrg();
-    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = new URL(address);
+    const port = await listening();
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1');
+      const socket = connect(port, '127.0.0.1');
       let text = '';
       socket.on('data', (chunk) => {
         text += chunk.toString();
@@ -78,6 +84,33 @@ describeEachDialect('ext-v1 lists are capped at 1000 items', (h) => {
         `POST /api/ext-v1/device/bulk-metadata HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`,
       );
+    });
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /"error":"Payload too large"/);
+  });
+
+  it('answers 413 to a chunked body as soon as it streams past the limit, before it ends', async () => {
+    const org = await h.newOrg();
+    const port = await listening();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n') && text.includes('}')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /api/ext-v1/customer/queryCustomer HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
+      // 1.5 MiB in 64 KiB chunks, and never the last chunk: only a server that counts as it reads can answer.
+      const chunk = 'x'.repeat(64 * 1024);
+      for (let i = 0; i < 24; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      socket.on('close', () => (text ? resolve(text) : reject(new Error('closed without an answer'))));
     });
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /"error":"Payload too large"/);

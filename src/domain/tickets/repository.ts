@@ -21,6 +21,7 @@ const insertTicketRow = prepared(
     channel: string,
     createdAt: string,
     updatedAt: string,
+    alertId: string | null,
   ) =>
     db.insertInto('tickets').values({
       id,
@@ -35,6 +36,7 @@ const insertTicketRow = prepared(
       channel,
       created_at: createdAt,
       updated_at: updatedAt,
+      alert_id: alertId,
     }),
 );
 
@@ -54,6 +56,7 @@ export async function insertTicket(db: Db, row: Omit<TicketsTable, 'assignee_use
     row.channel,
     row.created_at,
     row.updated_at,
+    row.alert_id,
   );
 }
 

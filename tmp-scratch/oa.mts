@@ -1,0 +1,12 @@
+import { buildApp } from '/work/main/src/app.js';
+import { loadConfig } from '/work/main/src/config.js';
+import { connectDatabase } from '/work/main/src/db/connect.js';
+import { migrateToLatest } from '/work/main/src/db/migrate.js';
+const config = loadConfig({ DATABASE_URL: 'sqlite://:memory:', LOG_LEVEL: 'error' });
+const database = connectDatabase(config.database);
+await migrateToLatest(database);
+const app = await buildApp({ config, database, logger: { level: 'error' } });
+await app.ready();
+const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+console.log(res.statusCode, res.body.slice(0, 600));
+await app.close();
