@@ -21,6 +21,10 @@
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server with --cpu-prof and print its top self-time functions
 //   --skip-build           use dist/ as it is
+//   --ingest               the telemetry ingest scenarios instead (bench/ingest.ts): batch path against the storage
+//                          limit, device path against the floor; takes --db, --duration, --warmup, --skip-build
+//   --mqtt                 instead of the HTTP scenarios: QoS 1 publishes from 100 device connections to the embedded
+//                          MQTT broker (bench/mqtt.ts), with --db, --duration, --warmup and --profile
 //   --count N              count instructions instead of timing (bench/instruction-count.ts): both servers run under
 //                          valgrind's callgrind, and each scenario sends 3 × N requests to warm up, then three
 //                          batches of N to count (a hundredth of N for bulk-metadata), one at a time; prints the median
@@ -59,10 +63,12 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     profile: { type: 'boolean', default: false },
+    mqtt: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
     stall: { type: 'boolean', default: false },
+    ingest: { type: 'boolean', default: false },
   },
 });
 const dialect = args.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -665,4 +671,11 @@ function printMarkdown(head: string[], body: string[][]): void {
   console.log();
 }
 
-await main();
+if (args.ingest) {
+  const { runIngestBench } = await import('./ingest.js');
+  await runIngestBench({ dialect, durationSeconds: duration, warmupSeconds: warmup, skipBuild: args['skip-build']! });
+} else if (args.mqtt) {
+  await (await import('./mqtt.js')).runMqttBench({ dialect, duration, warmup, profile: args.profile });
+} else {
+  await main();
+}

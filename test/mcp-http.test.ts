@@ -123,6 +123,10 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
       assert.deepEqual(device.device.metadata, { firmware: '1.2.3' });
       assert.deepEqual(device.owners.map((o: { customerEmail: string }) => o.customerEmail), [world.customer.email]);
       assert.equal(device.assignmentHistory.length, 1);
+      assert.equal(device.device.lastSeenAt, null);
+      assert.deepEqual(device.ingestErrors, { count: 0, last: null, lastAt: null });
+      assert.deepEqual(device.latestReadings, {});
+      assert.deepEqual(device.openAlerts, []);
       const sameDevice = await callOk(client, 'get_device', { id: device.device.id });
       assert.equal(sameDevice.device.identifier, world.device.identifier);
 
@@ -153,8 +157,11 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
       assert.equal(reply.message.role, 'agent');
       assert.equal(reply.message.content, 'Please update to 1.2.4.');
       assert.equal(reply.message.position, 1);
+      const keyId = (await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', org.organizationId).executeTakeFirstOrThrow()).id;
+      assert.deepEqual(reply.message.author, { type: 'api_key', id: keyId, name: null });
       const conversation = await callOk(client, 'get_ticket', { id: world.ticketId });
       assert.deepEqual(conversation.messages.map((m: { role: string }) => m.role), ['customer', 'agent']);
+      assert.deepEqual(conversation.messages[1].author, { type: 'api_key', id: keyId, name: null });
 
       const created = await callOk(client, 'create_ticket', {
         title: '  Battery drains fast ',
@@ -213,6 +220,7 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
         door: { ts: now - 30_000, value: 'closed' },
         temperature: { ts: now - 60_000, value: 29 },
       });
+      assert.equal(typeof device.device.lastSeenAt, 'string');
 
       const all = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier, keys: ['temperature'] });
       assert.equal(all.deviceId, device.device.id);
@@ -256,15 +264,66 @@ describeEachDialect('MCP over Streamable HTTP', (h) => {
     }
   });
 
-  it('alert tools say plainly that this build lacks them', async () => {
+  it('lists and acknowledges alerts raised by a rule, and shows the open ones on get_device and get_customer', async () => {
     const org = await h.newOrg();
     const world = await makeWorld(h, org);
+    const rule = await h.request({
+      method: 'POST',
+      url: '/api/v1/rules',
+      headers: { 'x-api-key': org.apiKey },
+      body: { name: 'Overheating', deviceType: 'thermostat', severity: 'critical', condition: { kind: 'threshold', key: 'temperature', op: '>', value: 70 }, createTicket: false },
+    });
+    assert.equal(rule.statusCode, 201, rule.body);
+    const ruleId = rule.json().id as string;
+    const batch = await h.request({
+      method: 'POST',
+      url: '/api/v1/telemetry/batch',
+      headers: { 'x-api-key': org.apiKey },
+      body: { [world.device.identifier]: [{ ts: Date.now() - 1000, values: { temperature: 75.5 } }] },
+    });
+    assert.equal(batch.statusCode, 202, batch.body);
     const client = await clientFor(org.apiKey);
     try {
-      assert.match(await callFails(client, 'list_alerts', { status: 'open' }), /not available in this version/);
-      assert.match(await callFails(client, 'acknowledge_alert', { id: randomUUID() }), /not available in this version/);
+      const open = await callOk(client, 'list_alerts', { status: 'open' });
+      assert.equal(open.data.length, 1);
+      const alert = open.data[0];
+      assert.equal(alert.ruleId, ruleId);
+      assert.equal(alert.ruleName, 'Overheating');
+      assert.equal(alert.deviceIdentifier, world.device.identifier);
+      assert.equal(alert.severity, 'critical');
+      assert.equal(alert.acknowledgedAt, null);
+      assert.deepEqual(alert.reading.value, 75.5);
+      assert.deepEqual(alert.owners.map((o: { customerId: string }) => o.customerId), [world.customer.id]);
+      assert.equal(typeof alert.diagnosis.summary, 'string');
+
+      for (const filter of [{ customerId: world.customer.id }, { deviceId: alert.deviceId }, { severity: 'critical' }, { ruleId }]) {
+        assert.deepEqual((await callOk(client, 'list_alerts', filter)).data.map((a: { id: string }) => a.id), [alert.id], JSON.stringify(filter));
+      }
+      assert.deepEqual((await callOk(client, 'list_alerts', { status: 'cleared' })).data, []);
+      assert.deepEqual((await callOk(client, 'list_alerts', { severity: 'minor' })).data, []);
+      assert.deepEqual((await callOk(client, 'list_alerts', { customerId: 'not-a-uuid' })).data, []);
+
       const device = await callOk(client, 'get_device', { identifier: world.device.identifier });
-      assert.equal(device.openAlerts, null);
+      assert.deepEqual(device.openAlerts.map((a: { id: string }) => a.id), [alert.id]);
+      const customer = await callOk(client, 'get_customer', { id: world.customer.id });
+      assert.deepEqual(customer.openAlerts.map((a: { id: string }) => a.id), [alert.id]);
+
+      const acknowledged = await callOk(client, 'acknowledge_alert', { id: alert.id });
+      assert.equal(acknowledged.alert.id, alert.id);
+      assert.equal(typeof acknowledged.alert.acknowledgedAt, 'string');
+      const again = await callOk(client, 'acknowledge_alert', { id: alert.id });
+      assert.equal(again.alert.acknowledgedAt, acknowledged.alert.acknowledgedAt);
+      assert.match(await callFails(client, 'acknowledge_alert', { id: randomUUID() }), /Alert not found/);
+      assert.match(await callFails(client, 'acknowledge_alert', { id: 'nope' }), /No alert with id nope/);
+
+      const intruder = await clientFor((await h.newOrg()).apiKey);
+      try {
+        assert.deepEqual((await callOk(intruder, 'list_alerts', {})).data, []);
+        assert.deepEqual((await callOk(intruder, 'list_alerts', { deviceId: alert.deviceId })).data, []);
+        assert.match(await callFails(intruder, 'acknowledge_alert', { id: alert.id }), /Alert not found/);
+      } finally {
+        await intruder.close();
+      }
     } finally {
       await client.close();
     }

@@ -45,6 +45,11 @@ describeEachDialect('telemap mcp (stdio)', (h) => {
       assert.equal(reply.message.role, 'agent');
       const ticket = await callOk(client, 'get_ticket', { id: world.ticketId });
       assert.deepEqual(ticket.messages.map((m: { role: string }) => m.role), ['customer', 'agent']);
+      assert.deepEqual(ticket.messages[1].author, { type: 'system', id: null, name: 'telemap mcp' });
+
+      assert.deepEqual((await callOk(client, 'list_alerts', { status: 'open' })).data, []);
+      const telemetry = await callOk(client, 'get_telemetry', { deviceIdentifier: world.device.identifier });
+      assert.deepEqual(telemetry.data, {});
 
       await callFails(client, 'get_device', { identifier: otherWorld.device.identifier });
       await callFails(client, 'get_ticket', { id: otherWorld.ticketId });

@@ -5,10 +5,13 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import type { MqttClient } from 'mqtt';
 import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { issueDeviceToken, revokeDeviceToken } from '../src/domain/telemetry/device-tokens.js';
 import { latestReadings } from '../src/domain/telemetry/read.js';
 import { describeEachDialect, describeDialect, type Harness, type TestOrg } from './support/harness.js';
 import {
+  closedByBroker,
   connackCode,
   connectDevice,
   DEVICE_TOPIC,
@@ -97,6 +100,11 @@ describeEachDialect(
       latest = await latestReadings(h.ctx, org.organizationId, deviceId);
       assert.deepEqual(latest.pressure, { ts: ts + 2000, value: 1014 });
       assert.equal(await readingCount(h, deviceId), 6);
+      // The same through the API.
+      const res = await h.request({ method: 'GET', url: `/api/v1/devices/${deviceId}/telemetry/latest`, headers: { 'x-api-key': org.apiKey } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().data.pressure, { ts: ts + 2000, value: 1014 });
+      assert.deepEqual(res.json().data.door, { ts: latest.door!.ts, value: 'closed' });
     });
 
     it('stores the three shapes at QoS 0', async () => {
@@ -229,11 +237,12 @@ describeEachDialect(
 );
 
 // A PUBACK waits for the commit: while another session holds a lock the commit needs, the publish stays
-// unacknowledged; once the lock goes, the PUBACK comes and the readings are there. PostgreSQL only: on SQLite, a
-// writer waiting for the lock blocks this very process's event loop, test included.
+// unacknowledged; once the lock goes, the PUBACK comes and the readings are there. A broker that is closed meanwhile
+// stops accepting, lets that commit finish and its PUBACK go out, and only then closes the connection.
+// PostgreSQL only: on SQLite, a writer waiting for the lock blocks this very process's event loop, test included.
 describeDialect(
   'postgres',
-  'MQTT embedded broker: PUBACK after the commit',
+  'MQTT embedded broker, with a commit held by a lock',
   (h) => {
     it('holds the PUBACK while the commit waits for a lock', async () => {
       const org = await h.newOrg();
@@ -265,6 +274,55 @@ describeDialect(
       } finally {
         await locker.end();
         await endClient(client);
+      }
+    });
+
+    it('on close, finishes the commit under way and sends its PUBACK before closing the connection', async () => {
+      const org = await h.newOrg();
+      const { deviceId, token } = await newDevice(h, org, 'SN-STOPPING');
+      // A server of its own on the same database, to be closed here.
+      const config = loadConfig({ DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent', TELEMAP_MQTT_PORT: '0' });
+      const app = await buildApp({ config, database: h.database, logger: false });
+      await app.ready();
+      const port = app.mqttIngest.broker!.port;
+      const client = await connectDevice(port, token);
+      await publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 1 }));
+
+      const locker = new pg.Client({ connectionString: h.databaseUrl });
+      await locker.connect();
+      try {
+        await locker.query('begin');
+        await locker.query('select id from devices where id = $1 for update', [deviceId]);
+        let acknowledged = false;
+        const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
+          acknowledged = true;
+        });
+        await until(async () => {
+          const waiting = await locker.query(
+            "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+          );
+          return (waiting.rows[0] as { n: number }).n > 0;
+        }, 'the ingest transaction never waited for the lock', 15_000);
+
+        const closing = app.close();
+        // Stopped accepting, with the commit still held and the connection still open.
+        await until(
+          async () => (await connackCode(port, token).then(() => 'accepted', () => 'refused')) === 'refused',
+          'the broker still accepts connections while stopping',
+          15_000,
+        );
+        assert.equal(acknowledged, false);
+        assert.equal(client.connected, true);
+        const closed = closedByBroker(client);
+        await locker.query('rollback');
+        await published;
+        await closing;
+        await closed;
+        assert.equal((await latestReadings(h.ctx, org.organizationId, deviceId)).temperature!.value, 2);
+      } finally {
+        await locker.end();
+        client.end(true);
+        await app.close();
       }
     });
   },

@@ -177,4 +177,12 @@ describeEachDialect('/api/v1/webhooks', (h) => {
     assert.equal(second.nextCursor, null);
     assertV1Error(await o.call('GET', '/webhooks?cursor=garbage'), 400, 'bad_request');
   });
+
+  it('documents the routes in the OpenAPI document', async () => {
+    const doc = (await h.request({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/test', '/api/v1/webhooks/{id}/deliveries']) {
+      assert.ok(doc.paths[path], `${path} is documented`);
+    }
+    assert.ok(doc.paths['/api/v1/webhooks'].post.responses['201']);
+  });
 });

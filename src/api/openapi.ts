@@ -18,8 +18,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
           integrationToken: { type: 'http', scheme: 'bearer' },
+          deviceToken: { type: 'http', scheme: 'bearer', description: "A device's token (tlmd_…): POST /api/v1/telemetry only" },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'telemap_session', description: 'A dashboard session; state-changing requests also send x-csrf-token' },
-          deviceToken: { type: 'http', scheme: 'bearer', description: 'A device token (tlmd_…): reports that device\'s readings and nothing else' },
         },
       },
     },

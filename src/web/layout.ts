@@ -13,6 +13,8 @@ export interface PageOptions {
   /** A short confirmation or error shown above the content (announced to screen readers). */
   notice?: { kind: 'ok' | 'error'; text: string } | null;
   status?: number;
+  /** Extra stylesheets and scripts of one page (same-origin /assets/ only). */
+  head?: Renderable;
 }
 
 function nav(user: SessionUser, section: Section): Html {
@@ -59,6 +61,7 @@ export function layout(options: PageOptions): Html {
 <title>${options.title} · Telemap</title>
 <link rel="stylesheet" href="/assets/app.css?v=${ASSET_VERSION}">
 <script src="/assets/app.js?v=${ASSET_VERSION}" defer></script>
+${options.head}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>

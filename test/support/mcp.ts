@@ -22,6 +22,8 @@ export const WRITE_TOOLS = ['create_ticket', 'add_ticket_reply', 'acknowledge_al
 export async function connectClient(transport: Transport): Promise<Client> {
   const client = new Client({ name: 'telemap-test', version: '1.0.0' });
   await client.connect(transport);
+  // The SDK's client checks structuredContent against a tool's outputSchema only once it has listed the tools.
+  await client.listTools();
   return client;
 }
 

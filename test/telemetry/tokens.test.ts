@@ -48,4 +48,12 @@ describeEachDialect('/api/v1/devices/{id}/token', (h) => {
     assertError(await as(agent), 403, 'forbidden');
     assert.equal((await as(admin)).statusCode, 201);
   });
+
+  it('documents the telemetry endpoints in the OpenAPI document', async () => {
+    const doc = (await h.request({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/api/v1/telemetry', '/api/v1/telemetry/batch', '/api/v1/devices/{id}/token', '/api/v1/devices/{id}/telemetry', '/api/v1/devices/{id}/telemetry/latest']) {
+      assert.ok(doc.paths[path], `${path} is documented`);
+    }
+    assert.deepEqual(doc.paths['/api/v1/telemetry'].post.security, [{ deviceToken: [] }]);
+  });
 });

@@ -5,8 +5,9 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { looksLikeApiKey } from '../../domain/api-keys/format.js';
-import { authenticateApiKey } from '../../domain/api-keys/service.js';
+import { authenticateApiKey, type ApiKeyPrincipal } from '../../domain/api-keys/service.js';
 import type { DomainContext } from '../../domain/context.js';
+import { logUnhandledError } from '../../http/client-errors.js';
 import { bearerToken } from '../v1/auth.js';
 import { buildMcpServer } from './server.js';
 import type { ToolScope } from './scope.js';
@@ -24,7 +25,7 @@ const UNAUTHORIZED_MESSAGE = 'Missing, invalid or revoked API key: send Authoriz
 
 declare module 'fastify' {
   interface FastifyRequest {
-    mcpOrganizationId?: string;
+    mcpPrincipal?: ApiKeyPrincipal;
   }
 }
 
@@ -52,7 +53,7 @@ export async function mcpPlugin(app: FastifyInstance, options: { ctx: DomainCont
       reply.header('www-authenticate', 'Bearer realm="telemap"');
       return sendJsonRpcError(request, reply, 401, UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
     }
-    request.mcpOrganizationId = principal.organizationId;
+    request.mcpPrincipal = principal;
   });
 
   app.setErrorHandler(async (error: { statusCode?: number; code?: string; message: string }, request, reply) => {
@@ -65,16 +66,17 @@ export async function mcpPlugin(app: FastifyInstance, options: { ctx: DomainCont
       return sendJsonRpcError(request, reply, 415, SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
     }
     if (status >= 400 && status < 500) return sendJsonRpcError(request, reply, status, INVALID_REQUEST, error.message);
-    request.log.error({ err: error }, 'MCP request failed');
+    logUnhandledError(request, error);
     return sendJsonRpcError(request, reply, 500, INTERNAL_ERROR, 'Internal server error');
   });
 
   app.post(MCP_PATH, { schema: { hide: true } }, async (request, reply) => {
-    const organizationId = request.mcpOrganizationId;
-    if (!organizationId) throw new Error('MCP request reached without authentication');
+    const principal = request.mcpPrincipal;
+    if (!principal) throw new Error('MCP request reached without authentication');
     const scope: ToolScope = {
       ctx,
-      organizationId,
+      organizationId: principal.organizationId,
+      actor: { type: 'api_key', id: principal.keyId, name: null },
       logUnexpected: (error, tool) => request.log.error({ err: error, tool }, 'MCP tool failed'),
     };
     const server = buildMcpServer(scope);

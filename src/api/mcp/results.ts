@@ -32,6 +32,8 @@ function messageFor(error: DomainError): string | undefined {
       return 'Device not found';
     case 'ticket_not_found':
       return 'Ticket not found';
+    case 'alert_not_found':
+      return 'Alert not found';
     case 'invalid_input':
       return `${problem.field} ${problem.reason}`;
     default:

@@ -1,4 +1,6 @@
-// Zod schemas shared by the tools: paging arguments and the records they return (the /api/v1 shapes).
+// Zod schemas shared by the tools: paging arguments and the records they return (the /api/v1 shapes). Records are
+// loose objects (additional properties allowed): clients check structuredContent against the published output
+// schema, and a field the domain adds later must not make every client refuse the answer.
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/dashboard/cursor.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../domain/dashboard/queries.js';
@@ -22,7 +24,7 @@ export const ticketPriority = z.enum(TICKET_PRIORITIES);
 const metadata = z.record(z.string(), z.unknown());
 const timestamp = z.string().describe('ISO 8601');
 
-export const customerOut = z.object({
+export const customerOut = z.looseObject({
   id: z.string(),
   email: z.string(),
   name: z.string(),
@@ -33,7 +35,7 @@ export const customerOut = z.object({
   updatedAt: timestamp,
 });
 
-export const deviceOut = z.object({
+export const deviceOut = z.looseObject({
   id: z.string(),
   identifier: z.string(),
   type: z.string().nullable(),
@@ -42,7 +44,7 @@ export const deviceOut = z.object({
   updatedAt: timestamp,
 });
 
-export const assignmentOut = z.object({
+export const assignmentOut = z.looseObject({
   id: z.string(),
   deviceId: z.string(),
   deviceIdentifier: z.string(),
@@ -53,7 +55,7 @@ export const assignmentOut = z.object({
   unassignedAt: timestamp.nullable(),
 });
 
-export const ticketOut = z.object({
+export const ticketOut = z.looseObject({
   id: z.string(),
   title: z.string(),
   description: z.string(),
@@ -66,16 +68,40 @@ export const ticketOut = z.object({
   deviceId: z.string().nullable(),
   deviceIdentifier: z.string().nullable(),
   category: z.string().nullable(),
+  assignee: z.object({ id: z.string(), email: z.string() }).nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
 
-export const messageOut = z.object({
+export const messageOut = z.looseObject({
   id: z.string(),
   position: z.number().int(),
   role: z.string(),
+  kind: z.string().describe('message, or note (internal, never shown to the customer)'),
+  author: z.object({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
   content: z.string(),
   createdAt: timestamp,
+});
+
+export const alertOut = z.looseObject({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: z.string(),
+  deviceId: z.string(),
+  deviceIdentifier: z.string(),
+  deviceType: z.string().nullable(),
+  severity: z.string(),
+  status: z.enum(['open', 'cleared']),
+  openedAt: timestamp,
+  lastTriggeredAt: timestamp,
+  triggerCount: z.number().int(),
+  acknowledgedAt: timestamp.nullable(),
+  clearedAt: timestamp.nullable(),
+  reading: z.object({ key: z.string(), ts: z.number(), value: z.union([z.number(), z.boolean(), z.string()]) }).nullable(),
+  owners: z.array(z.object({ customerId: z.string(), email: z.string(), name: z.string() })),
+  ticketId: z.string().nullable(),
+  diagnosis: z.object({ summary: z.string(), details: z.string(), source: z.string() }),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T) => ({ data: z.array(item), nextCursor: z.string().nullable() });

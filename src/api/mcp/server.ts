@@ -17,6 +17,10 @@ const INSTRUCTIONS =
   'get_customer, get_device), then read its telemetry, alerts and tickets, and act (create_ticket, ' +
   'add_ticket_reply, acknowledge_alert).';
 
+/**
+ * Over HTTP this runs for every request, so the tools' schemas and descriptions are module constants, built once
+ * per process; only the handlers, which close over the caller's organization, are made here.
+ */
 export function buildMcpServer(scope: ToolScope): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS });
   registerCustomerTools(server, scope);

@@ -17,6 +17,7 @@ export const mcpServe: Command = {
       const server = buildMcpServer({
         ctx,
         organizationId: org,
+        actor: { type: 'system', id: null, name: 'telemap mcp' },
         logUnexpected: (error, tool) => console.error(`telemap mcp: ${tool} failed:`, error),
       });
       // The session ends when the client closes our stdin (or the transport closes); then the database is closed.

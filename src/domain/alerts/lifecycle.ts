@@ -94,6 +94,7 @@ export async function openAlertIn(trx: Db, opening: Opening): Promise<{ alertId:
       organizationId,
       {
         title: `${rule.name}: ${device.identifier}`,
+        description: diagnosis.summary,
         priority: rule.ticketPriority,
         customer: { id: owners[0]!.customerId },
         messages: [{ role: 'bot', content: diagnosisMessage(diagnosis) }],

@@ -2,6 +2,7 @@
 // claimed in the database (outbox/claim.ts), so any number of processes can run it on one PostgreSQL database. It
 // wakes after a commit in this process that may have recorded an event, and polls for the rest (events recorded by
 // other processes, retries coming due, leases of attempts a dead process left behind).
+import { setMaxListeners } from 'node:events';
 import { onCommitted } from '../../db/commit-signal.js';
 import type { DomainContext } from '../context.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -10,6 +11,7 @@ import { runAttempt } from './attempt.js';
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './deliveries.js';
 import { eventsRecordedInProcess } from './events.js';
 import { fanOutEvents } from './fan-out.js';
+import { OUTBOX_RETENTION_MS, pruneOutbox } from './prune.js';
 import { STANDARD_RETRY_POLICY, type RetryPolicy } from './retry-schedule.js';
 
 export interface OutboxWorkerOptions {
@@ -30,6 +32,9 @@ export interface OutboxWorkerOptions {
   disableAfterFailingMs: number;
   /** Name resolution for webhook hosts (tests make names resolve where they like). */
   resolve: ResolveAll;
+  /** How long finished events and their deliveries are kept (default 30 days), and how often older ones go (1 h). */
+  retentionMs: number;
+  pruneIntervalMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = Object.freeze({
@@ -42,6 +47,8 @@ export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = Object.freeze({
   slackIntervalMs: 1_000,
   disableAfterFailingMs: 5 * 24 * 60 * 60 * 1000,
   resolve: resolveWithDns,
+  retentionMs: OUTBOX_RETENTION_MS,
+  pruneIntervalMs: 60 * 60 * 1000,
 });
 
 export interface OutboxWorkerSettings {
@@ -70,6 +77,8 @@ export function startOutboxWorker(
   const options: OutboxWorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...overrides };
   if (overrides.requestTimeoutMs !== undefined && overrides.leaseMs === undefined) options.leaseMs = options.requestTimeoutMs + 10_000;
   const abort = new AbortController();
+  // Every attempt in flight listens to it.
+  setMaxListeners(0, abort.signal);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let cycling: Promise<void> | null = null;
@@ -82,7 +91,8 @@ export function startOutboxWorker(
       try {
         while (!stopping && (await fanOutEvents(ctx, { mailEnabled: settings.mailer !== null, batchSize: FAN_OUT_BATCH })) === FAN_OUT_BATCH);
         const room = options.maxInFlight - inFlight.size;
-        if (stopping || room <= 0) continue;
+        // Claims are made in batches (a claim is a transaction): a quarter of the slots free, or nothing in flight.
+        if (stopping || room < Math.max(1, Math.floor(options.maxInFlight / 4))) continue;
         const claimed = await claimDueDeliveries(ctx, { limit: room, leaseMs: options.leaseMs, slackIntervalMs: options.slackIntervalMs });
         for (const delivery of claimed) start(delivery);
         // A full batch means more may be due; a Slack endpoint's next message waits for its pace, not for a poll.
@@ -144,6 +154,18 @@ export function startOutboxWorker(
   const timer = setInterval(wake, options.pollIntervalMs);
   timer.unref();
   wake();
+  let pruning: Promise<void> = Promise.resolve();
+  const prune = () => {
+    pruning = pruning
+      .then(() => pruneOutbox(ctx, options.retentionMs))
+      .then(
+        () => undefined,
+        (error: unknown) => settings.onError(error, 'removing old outbox events failed'),
+      );
+  };
+  const pruneTimer = setInterval(prune, options.pruneIntervalMs);
+  pruneTimer.unref();
+  prune();
 
   return {
     nudge: wake,
@@ -151,8 +173,10 @@ export function startOutboxWorker(
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      clearInterval(pruneTimer);
       unsubscribe();
       await cycling;
+      await pruning;
       if (inFlight.size > 0) {
         let timeout: NodeJS.Timeout | undefined;
         const drained = Promise.all([...inFlight]).then(() => true);

@@ -5,7 +5,7 @@ import type { DialectSpec } from '../../db/dialect.js';
 import { clearAlertIn, openAlertIn, repeatAlertIn } from '../alerts/lifecycle.js';
 import type { DomainContext } from '../context.js';
 import type { Reading } from '../telemetry/model.js';
-import { dueAt, onReading, stateFor, type Action } from './machine.js';
+import { dueAt, onReading, stateFor, type Action, type RuleState } from './machine.js';
 import type { Rule } from './model.js';
 import { enabledRulesForTypes } from './repository.js';
 import { lockStates, pairKey, saveStates, type StatePair, type StateWrite } from './states.js';
@@ -63,9 +63,23 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
     if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
     const text = JSON.stringify(state);
     const due = dueAt(rule, state, alertId !== undefined);
-    if (text !== before?.state || due !== before.dueAt) writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
+    if (text === before?.state && due === before.dueAt) continue;
+    if (before && onlyMovesSilenceAhead(rule, stateFor(rule, before.state), state)) continue;
+    writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
   }
   await saveStates(trx, organizationId, writes, nowIso);
+}
+
+/**
+ * An inactivity state whose only change is a slightly later last report is not written on every reading: the sweep
+ * finds it due a little early, reads the device's last_seen_at (which ingest keeps) and pushes the deadline on. That
+ * spares a write per reading for the price of an occasional early look.
+ */
+function onlyMovesSilenceAhead(rule: Rule, before: RuleState, after: RuleState): boolean {
+  if (rule.condition.kind !== 'inactivity' || before.kind !== 'inactivity' || after.kind !== 'inactivity') return false;
+  if (before.fired || after.fired || before.seenAt === null || after.seenAt === null) return false;
+  const slack = Math.min(60_000, rule.condition.timeoutSeconds * 100);
+  return after.seenAt - before.seenAt < slack;
 }
 
 function sortedByTime(readings: readonly Reading[]): readonly Reading[] {

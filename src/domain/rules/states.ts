@@ -25,20 +25,31 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Locks (creating where missing) the state rows of these pairs, in one order, and returns what they hold. */
+/**
+ * Locks (creating where missing) the state rows of these pairs and returns what they hold. Existing rows are locked
+ * first and only the missing ones inserted (ON CONFLICT DO NOTHING) and locked after, since after a device's first
+ * readings every row exists. Ingest has locked the devices' rows before (telemetry/storage.ts), so two ingest
+ * transactions never wait on each other here; the sweep skips locked rows.
+ */
 export async function lockStates(trx: Db, dialect: DialectSpec, organizationId: string, pairs: readonly StatePair[], now: string): Promise<Map<string, StoredState>> {
-  // One order for every transaction, so two that lock overlapping rows cannot deadlock.
-  const sorted = [...pairs].sort((a, b) => (a.ruleId === b.ruleId ? (a.deviceId < b.deviceId ? -1 : 1) : a.ruleId < b.ruleId ? -1 : 1));
-  for (const part of chunks(sorted, ROWS_PER_STATEMENT)) {
+  const found = await selectLocked(trx, dialect, organizationId, pairs);
+  const missing = pairs.filter((p) => !found.has(pairKey(p.ruleId, p.deviceId)));
+  if (missing.length === 0) return found;
+  for (const part of chunks(missing, ROWS_PER_STATEMENT)) {
     await trx
       .insertInto('rule_states')
       .values(part.map((p) => ({ rule_id: p.ruleId, device_id: p.deviceId, organization_id: organizationId, state: '', due_at: null, updated_at: now })))
       .onConflict((oc) => oc.columns(['rule_id', 'device_id']).doNothing())
       .execute();
   }
+  for (const [key, value] of await selectLocked(trx, dialect, organizationId, missing)) found.set(key, value);
+  return found;
+}
+
+async function selectLocked(trx: Db, dialect: DialectSpec, organizationId: string, pairs: readonly StatePair[]): Promise<Map<string, StoredState>> {
   const found = new Map<string, StoredState>();
-  const ruleIds = [...new Set(sorted.map((p) => p.ruleId))];
-  for (const part of chunks([...new Set(sorted.map((p) => p.deviceId))], ROWS_PER_STATEMENT)) {
+  const ruleIds = [...new Set(pairs.map((p) => p.ruleId))].sort();
+  for (const part of chunks([...new Set(pairs.map((p) => p.deviceId))].sort(), ROWS_PER_STATEMENT)) {
     const rows = await dialect
       .forUpdate(
         trx

@@ -18,6 +18,15 @@ export const SWEEP_INTERVAL_MS = 1000;
 
 /** One pass over the due rule states; returns how many it looked at. */
 export async function sweepDueRules(ctx: DomainContext): Promise<number> {
+  // A plain read first: most passes find nothing due, and need not open a write transaction to learn it.
+  const anyDue = await ctx.database.db
+    .selectFrom('rule_states')
+    .select('rule_id')
+    .where('due_at', 'is not', null)
+    .where('due_at', '<=', ctx.clock.now().getTime())
+    .limit(1)
+    .executeTakeFirst();
+  if (!anyDue) return 0;
   let total = 0;
   for (;;) {
     const seen = await inTransaction(ctx.database, (trx) => sweepBatch(trx, ctx), { alone: true });

@@ -30,6 +30,12 @@ export type SendResult =
 
 const USER_AGENT = 'Telemap-Webhooks/1';
 
+// Connections are kept and reused per host and port: opening one per attempt capped deliveries at the rate of new
+// connections. A reused connection goes to an address that was checked when it was opened, and every attempt
+// checks the name's current addresses before it is sent, so reuse lets nothing through that the check refuses.
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32, timeout: 30_000 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32, timeout: 30_000 });
+
 export async function sendWebhook(
   url: string,
   headers: Record<string, string>,
@@ -75,13 +81,13 @@ export async function sendWebhook(
     }
   };
 
-  const send = target.protocol === 'https:' ? https.request : http.request;
+  const secure = target.protocol === 'https:';
+  const send = secure ? https.request : http.request;
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     const settle = (result: SendResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
       resolve(result);
     };
     const request = send({
@@ -98,19 +104,24 @@ export async function sendWebhook(
       },
       auth: target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
       lookup: pinnedLookup,
-      agent: false,
+      agent: secure ? httpsAgent : httpAgent,
       signal: options.signal,
     });
+    // One deadline for the whole exchange, the answer's body included (a body that never ends would hold the
+    // connection): past it the request and its connection are destroyed.
     const deadline = setTimeout(() => {
       settle({ kind: 'error', error: `No answer within ${options.timeoutMs / 1000} s` });
       request.destroy();
     }, options.timeoutMs);
     request.on('response', (response) => {
       settle({ kind: 'response', status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
-      // The answer's body is not needed; the connection is not reused (no agent), so it is simply closed.
-      response.destroy();
+      // The body is not needed, only read to its end so that the connection can serve the next attempt.
+      response.on('end', () => clearTimeout(deadline));
+      response.on('error', () => clearTimeout(deadline));
+      response.resume();
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
       settle({ kind: 'error', error: describeNetworkError(error) });
     });
     request.end(body);

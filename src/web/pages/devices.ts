@@ -5,8 +5,10 @@ import { pager, sendPage } from '../layout.js';
 import type { WebDeps } from '../plugin.js';
 import { notFoundPage, queryOf, requireUser } from '../session.js';
 import { idParam, metadataBlock, PAGE_SIZE, pageSearch, statusBadge, withCursorFallback } from './common.js';
+import { registerDeviceTelemetryRoutes, telemetryHead, telemetrySection, type RenderDevicePage } from './device-telemetry.js';
 
-export function registerDevicePages(app: FastifyInstance, { ctx }: WebDeps): void {
+export function registerDevicePages(app: FastifyInstance, deps: WebDeps): void {
+  const { ctx } = deps;
   const { db } = ctx.database;
 
   app.get('/devices', { schema: { hide: true } }, async (request, reply) => {
@@ -43,21 +45,21 @@ ${pager('/devices', { q }, Boolean(query.cursor), page.nextCursor, page.prevCurs
     });
   });
 
-  app.get('/devices/:id', { schema: { hide: true } }, async (request, reply) => {
-    const user = requireUser(request, reply);
-    if (!user) return reply;
-    const id = idParam(request.params);
-    const device = id ? await getDevice(db, user.organizationId, id) : undefined;
-    if (!id || !device) return notFoundPage(reply, user, 'Device', { href: '/devices', label: 'the devices' });
-    const [owners, history, tickets] = await Promise.all([
+  const renderDevicePage: RenderDevicePage = async (request, reply, user, id, extra = {}) => {
+    const device = await getDevice(db, user.organizationId, id);
+    if (!device) return notFoundPage(reply, user, 'Device', { href: '/devices', label: 'the devices' });
+    const [owners, history, tickets, telemetry] = await Promise.all([
       currentOwnersOf(db, user.organizationId, id),
       deviceAssignmentHistory(db, user.organizationId, id, { limit: 100 }),
       listTickets(db, user.organizationId, { deviceId: id, limit: 20 }),
+      telemetrySection(ctx, request, user, id, extra.issued),
     ]);
     return sendPage(reply, {
       title: device.identifier,
       user,
       section: 'devices',
+      notice: extra.notice,
+      head: telemetryHead(),
       body: html`<p><a href="/devices">« Devices</a></p>
 <h1>${device.identifier}</h1>
 <div class="cards">
@@ -78,6 +80,7 @@ ${pager('/devices', { q }, Boolean(query.cursor), page.nextCursor, page.prevCurs
     }
   </section>
 </div>
+${telemetry}
 <h2 id="history-h">Assignment history</h2>
 ${
   history.data.length === 0
@@ -91,5 +94,15 @@ ${tickets.data.length > 0 ? html`<h2>Tickets</h2><ul>${tickets.data.map((t) => h
 <h2>Metadata</h2>
 ${metadataBlock(device.metadata)}`,
     });
+  };
+
+  app.get('/devices/:id', { schema: { hide: true } }, async (request, reply) => {
+    const user = requireUser(request, reply);
+    if (!user) return reply;
+    const id = idParam(request.params);
+    if (!id) return notFoundPage(reply, user, 'Device', { href: '/devices', label: 'the devices' });
+    return renderDevicePage(request, reply, user, id);
   });
+
+  registerDeviceTelemetryRoutes(app, deps, renderDevicePage);
 }

@@ -36,40 +36,42 @@ function describeSeries(key: string, points: [number, ReadingValue][]): string {
   return `${key}: ${points.length} point(s)${range}, last ${JSON.stringify(lastValue)} at ${new Date(lastTs).toISOString()}`;
 }
 
+const getTelemetryTool = {
+  title: 'Get telemetry',
+  description:
+    "A device's readings (by deviceId or deviceIdentifier) of some keys over a time range, oldest first, as [ts, value] pairs (ts in Unix ms). Numeric series with more readings than maxPoints are downsampled keeping their shape (min and max per time bucket).",
+  inputSchema: z.strictObject({
+    deviceId: idArg('device').optional(),
+    deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
+    keys: z
+      .union([z.array(z.string().min(1).max(MAX_KEY_LENGTH)).max(100), z.string().min(1).max(10_000)])
+      .optional()
+      .describe('The keys to read (a list, or one comma-separated string); default all'),
+    from: time.optional().describe('Start of the range, inclusive: Unix ms or ISO 8601 (default: 24 hours before to)'),
+    to: time.optional().describe('End of the range, inclusive: Unix ms or ISO 8601 (default: now)'),
+    maxPoints: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_MAX_POINTS)
+      .optional()
+      .describe(`At most this many points per key (default ${DEFAULT_MAX_POINTS})`),
+  }),
+  outputSchema: {
+    deviceId: z.string(),
+    deviceIdentifier: z.string(),
+    from: z.number(),
+    to: z.number(),
+    data: z.record(z.string(), z.array(z.tuple([z.number(), value]))),
+    downsampled: z.boolean(),
+  },
+  annotations: { readOnlyHint: true },
+};
+
 export function registerTelemetryTools(server: McpServer, scope: ToolScope): void {
   server.registerTool(
     'get_telemetry',
-    {
-      title: 'Get telemetry',
-      description:
-        "A device's readings (by deviceId or deviceIdentifier) of some keys over a time range, oldest first, as [ts, value] pairs (ts in Unix ms). Numeric series with more readings than maxPoints are downsampled keeping their shape (min and max per time bucket).",
-      inputSchema: z.strictObject({
-        deviceId: idArg('device').optional(),
-        deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
-        keys: z
-          .union([z.array(z.string().min(1).max(MAX_KEY_LENGTH)).max(100), z.string().min(1).max(10_000)])
-          .optional()
-          .describe('The keys to read (a list, or one comma-separated string); default all'),
-        from: time.optional().describe('Start of the range, inclusive: Unix ms or ISO 8601 (default: 24 hours before to)'),
-        to: time.optional().describe('End of the range, inclusive: Unix ms or ISO 8601 (default: now)'),
-        maxPoints: z
-          .number()
-          .int()
-          .min(2)
-          .max(MAX_MAX_POINTS)
-          .optional()
-          .describe(`At most this many points per key (default ${DEFAULT_MAX_POINTS})`),
-      }),
-      outputSchema: {
-        deviceId: z.string(),
-        deviceIdentifier: z.string(),
-        from: z.number(),
-        to: z.number(),
-        data: z.record(z.string(), z.array(z.tuple([z.number(), value]))),
-        downsampled: z.boolean(),
-      },
-      annotations: { readOnlyHint: true },
-    },
+    getTelemetryTool,
     (args) =>
       runTool(scope, 'get_telemetry', async () => {
         const device = await findDevice(scope, { id: args.deviceId, identifier: args.deviceIdentifier }, { id: 'deviceId', identifier: 'deviceIdentifier' });

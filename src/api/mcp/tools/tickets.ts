@@ -20,6 +20,57 @@ function describeTicket(t: TicketView): string {
   return `"${t.title}" (id ${t.id}): ${t.status}, ${t.priority} priority, customer ${t.customerEmail}${device}`;
 }
 
+const listTicketsTool = {
+  title: 'List tickets',
+  description: 'The inbox, newest first, filtered by status, priority, customer (id) or device (id), as /api/v1/tickets.',
+  inputSchema: z.strictObject({
+    status: ticketStatus.optional(),
+    priority: ticketPriority.optional(),
+    customerId: idArg('customer').optional(),
+    deviceId: idArg('device').optional(),
+    ...pageArgs,
+  }),
+  outputSchema: pageOf(ticketOut),
+  annotations: { readOnlyHint: true },
+};
+
+const getTicketTool = {
+  title: 'Get a ticket',
+  description: "A ticket with its whole conversation in order, the team's internal notes included (kind note).",
+  inputSchema: z.strictObject({ id: idArg('ticket') }),
+  outputSchema: ticketWithMessages,
+  annotations: { readOnlyHint: true },
+};
+
+const createTicketTool = {
+  title: 'Create a ticket',
+  description:
+    'Open a ticket for a customer, named by customerId or by customerEmail (a customer is created for an unknown email), optionally about one of their devices (deviceIdentifier).',
+  inputSchema: z.strictObject({
+    title: z.string().min(1).max(MAX_TITLE_LENGTH).describe(`1 to ${MAX_TITLE_LENGTH} characters`),
+    customerId: idArg('customer').optional().describe("The customer's id; wins over customerEmail"),
+    customerEmail: z.string().max(254).optional().describe("The customer's email; created if unknown"),
+    deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
+    description: z.string().max(REPLY_MAX_LENGTH).optional(),
+    priority: ticketPriority.optional().describe(`Default ${DEFAULT_PRIORITY}`),
+  }),
+  outputSchema: ticketWithMessages,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+};
+
+const addTicketReplyTool = {
+  title: 'Reply on a ticket',
+  description:
+    "Append a reply as the support agent (role agent) to a ticket's conversation. The customer sees it: it is e-mailed to them when the organization has e-mail set up.",
+  inputSchema: z.strictObject({
+    id: idArg('ticket'),
+    content: z.string().min(1).max(REPLY_MAX_LENGTH).describe('The reply text'),
+  }),
+  outputSchema: { ticketId: z.string(), message: messageOut },
+  // Additive, but it reaches the customer outside Telemap (e-mail).
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+};
+
 export function registerTicketTools(server: McpServer, scope: ToolScope): void {
   const { db } = scope.ctx.database;
 
@@ -31,19 +82,7 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'list_tickets',
-    {
-      title: 'List tickets',
-      description: 'The inbox, newest first, filtered by status, priority, customer (id) or device (id), as /api/v1/tickets.',
-      inputSchema: z.strictObject({
-        status: ticketStatus.optional(),
-        priority: ticketPriority.optional(),
-        customerId: idArg('customer').optional(),
-        deviceId: idArg('device').optional(),
-        ...pageArgs,
-      }),
-      outputSchema: pageOf(ticketOut),
-      annotations: { readOnlyHint: true },
-    },
+    listTicketsTool,
     (args) =>
       runTool(scope, 'list_tickets', async () => {
         const page = await listTickets(db, scope.organizationId, {
@@ -56,44 +95,25 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
         });
         const lines = page.data.length ? page.data.map((t) => `- ${describeTicket(t)}`) : ['No ticket matches.'];
         if (page.nextCursor) lines.push('More with cursor.');
-        return toolResult(lines.join('\n'), { ...page });
+        return toolResult(lines.join('\n'), { data: page.data, nextCursor: page.nextCursor });
       }),
   );
 
   server.registerTool(
     'get_ticket',
-    {
-      title: 'Get a ticket',
-      description: 'A ticket with its whole conversation, in order.',
-      inputSchema: z.strictObject({ id: idArg('ticket') }),
-      outputSchema: ticketWithMessages,
-      annotations: { readOnlyHint: true },
-    },
+    getTicketTool,
     (args) =>
       runTool(scope, 'get_ticket', async () => {
         const ticket = await ticketOrFail(args.id);
-        const messages = await ticketMessages(db, scope.organizationId, ticket.id);
-        const conversation = messages.map((m) => `[${m.role}] ${m.content}`);
+        const messages = await ticketMessages(db, scope.organizationId, ticket.id, { includeNotes: true });
+        const conversation = messages.map((m) => `[${m.role}${m.kind === 'note' ? ', internal note' : ''}] ${m.content}`);
         return toolResult([`Ticket ${describeTicket(ticket)}.`, ...conversation].join('\n'), { ticket, messages });
       }),
   );
 
   server.registerTool(
     'create_ticket',
-    {
-      title: 'Create a ticket',
-      description:
-        'Open a ticket for a customer, named by customerId or by customerEmail (a customer is created for an unknown email), optionally about one of their devices (deviceIdentifier).',
-      inputSchema: z.strictObject({
-        title: z.string().min(1).max(MAX_TITLE_LENGTH).describe(`1 to ${MAX_TITLE_LENGTH} characters`),
-        customerId: idArg('customer').optional().describe("The customer's id; wins over customerEmail"),
-        customerEmail: z.string().max(254).optional().describe("The customer's email; created if unknown"),
-        deviceIdentifier: z.string().min(1).max(255).optional().describe("The device's identifier (serial number)"),
-        description: z.string().max(REPLY_MAX_LENGTH).optional(),
-        priority: ticketPriority.optional().describe(`Default ${DEFAULT_PRIORITY}`),
-      }),
-      outputSchema: ticketWithMessages,
-    },
+    createTicketTool,
     (args) =>
       runTool(scope, 'create_ticket', async () => {
         const title = args.title.trim();
@@ -110,11 +130,12 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
           priority: args.priority ?? DEFAULT_PRIORITY,
           messages: [],
           channel: 'api',
+          author: scope.actor,
           ...(description !== undefined ? { description } : {}),
           ...(args.deviceIdentifier?.trim() ? { deviceIdentifier: args.deviceIdentifier.trim() } : {}),
         });
         const ticket = await ticketOrFail(created.ticketId);
-        const messages = await ticketMessages(db, scope.organizationId, ticket.id);
+        const messages = await ticketMessages(db, scope.organizationId, ticket.id, { includeNotes: true });
         const newCustomer = created.customerWasCreated ? ' (a new customer)' : '';
         return toolResult(`Created ticket ${describeTicket(ticket)}${newCustomer}.`, { ticket, messages });
       }),
@@ -122,21 +143,21 @@ export function registerTicketTools(server: McpServer, scope: ToolScope): void {
 
   server.registerTool(
     'add_ticket_reply',
-    {
-      title: 'Reply on a ticket',
-      description: "Append a reply as the support agent (role agent) to a ticket's conversation.",
-      inputSchema: z.strictObject({
-        id: idArg('ticket'),
-        content: z.string().min(1).max(REPLY_MAX_LENGTH).describe('The reply text'),
-      }),
-      outputSchema: { ticketId: z.string(), message: messageOut },
-    },
+    addTicketReplyTool,
     (args) =>
       runTool(scope, 'add_ticket_reply', async () => {
         if (!isUuid(args.id)) throw new ToolFailure(`No ticket with id ${args.id}`);
         const ticketId = args.id.toLowerCase();
-        const added = await addReply(scope.ctx, scope.organizationId, ticketId, { role: 'agent', content: args.content });
-        const message = { id: added.messageId, position: added.position, role: 'agent', content: args.content.trim(), createdAt: added.createdAt };
+        const added = await addReply(scope.ctx, scope.organizationId, ticketId, { role: 'agent', content: args.content, author: scope.actor });
+        const message = {
+          id: added.messageId,
+          position: added.position,
+          role: 'agent',
+          kind: 'message',
+          author: scope.actor,
+          content: args.content.trim(),
+          createdAt: added.createdAt,
+        };
         return toolResult(`Reply added to ticket ${ticketId} at position ${added.position}.`, { ticketId, message });
       }),
   );

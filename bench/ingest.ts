@@ -1,0 +1,331 @@
+// `npm run bench -- --ingest [--db sqlite|postgres] [--duration S] [--skip-build]`: telemetry ingest under load.
+//
+// Two scenarios against the compiled server in its own process, each beside its own yardstick measured in the same run:
+// - batch path: POST /api/v1/telemetry/batch, 1,000 readings (100 devices × 10 keys) per request, 8 connections,
+//   against the storage limit: the same rows inserted straight into a scratch database of the same schema with the
+//   same driver, 1,000-row multi-row INSERT statements each in its own transaction, from this one process (on
+//   PostgreSQL over 8 connections, like the load; SQLite has one writer).
+// - device path: POST /api/v1/telemetry with a device token, 1 reading per request, 32 connections, against the
+//   bare node:http floor (bench/floor-server.ts) at the same concurrency.
+// Prints readings/s, the ratios, bytes on disk per stored reading and the server's peak RSS, and writes the result
+// under bench/results/.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { systemClock } from '../src/clock.js';
+import { loadConfig, type DatabaseTarget } from '../src/config.js';
+import { connectDatabase, type Database } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { newId } from '../src/domain/ids.js';
+import { createOrganizationWithKey } from '../src/domain/orgs/service.js';
+import { issueDeviceToken } from '../src/domain/telemetry/device-tokens.js';
+import type { IngestLoadResult, IngestLoadScenario } from './ingest-load.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench', 'results');
+const BATCH_DEVICES = 100;
+const BATCH_KEYS = 10;
+const BATCH_CONNECTIONS = 8;
+const DEVICE_CONNECTIONS = 32;
+const TOKEN_DEVICES = 256;
+
+export interface IngestBenchOptions {
+  dialect: 'sqlite' | 'postgres';
+  durationSeconds: number;
+  warmupSeconds: number;
+  skipBuild: boolean;
+}
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function spawnNode(argv: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
+  child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
+  children.push(child);
+  return child;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function scratch(dialect: 'sqlite' | 'postgres'): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
+  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-ingest-'));
+    return { ...at(`sqlite://${join(dir, 'bench.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `telemap_bench_ingest_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const query = async (text: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await query(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { ...at(url.toString()), drop: () => query(`drop database if exists ${name} with (force)`) };
+}
+
+function runLoad(scenario: IngestLoadScenario): IngestLoadResult {
+  const file = join(tmpdir(), `telemap-bench-ingest-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(file, JSON.stringify(scenario));
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ingest-load.ts'), file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as IngestLoadResult;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+interface World {
+  apiKey: string;
+  identifiers: string[];
+  tokens: string[];
+}
+
+async function seedWorld(database: Database): Promise<World> {
+  const ctx = { database, clock: systemClock };
+  const org = await createOrganizationWithKey(ctx, { name: 'Ingest bench' });
+  const now = new Date().toISOString();
+  const identifiers: string[] = [];
+  const ids: string[] = [];
+  const rows = [];
+  for (let i = 0; i < Math.max(BATCH_DEVICES, TOKEN_DEVICES); i++) {
+    const id = newId();
+    identifiers.push(`BENCH-${i}`);
+    ids.push(id);
+    rows.push({ id, organization_id: org.organizationId, identifier: `BENCH-${i}`, type: 'sensor', metadata: '{}', created_at: now, updated_at: now });
+  }
+  await database.db.insertInto('devices').values(rows).execute();
+  const tokens: string[] = [];
+  for (const id of ids.slice(0, TOKEN_DEVICES)) tokens.push((await issueDeviceToken(ctx, org.organizationId, id)).token);
+  return { apiKey: org.firstKey.apiKey, identifiers, tokens };
+}
+
+/** Distinct batches: request r holds ts = start + r for every (device, key), so none replaces another's rows. */
+function batchBodies(world: World, count: number, startTs: number): string[] {
+  const bodies: string[] = [];
+  for (let r = 0; r < count; r++) {
+    const body: Record<string, { ts: number; values: Record<string, number> }> = {};
+    for (let d = 0; d < BATCH_DEVICES; d++) {
+      const values: Record<string, number> = {};
+      for (let k = 0; k < BATCH_KEYS; k++) values[`k${k}`] = Math.round(Math.sin(r + d + k) * 1e4) / 100;
+      body[world.identifiers[d]!] = { ts: startTs + r, values };
+    }
+    bodies.push(JSON.stringify(body));
+  }
+  return bodies;
+}
+
+/** The storage limit: 1,000-row INSERTs into readings, each in its own transaction, for `seconds`. */
+async function storageLimit(dialect: 'sqlite' | 'postgres', seconds: number): Promise<{ readingsPerSecond: number }> {
+  const db = await scratch(dialect);
+  try {
+    const database = connectDatabase(db.target, { checkpointThread: false });
+    await migrateToLatest(database);
+    await database.close();
+    const rowsPerStatement = BATCH_DEVICES * BATCH_KEYS;
+    const parameters = (r: number) => {
+      const out: unknown[] = [];
+      for (let s = 1; s <= rowsPerStatement; s++) out.push(s, 1_700_000_000_000 + r, 0, Math.sin(r + s), null);
+      return out;
+    };
+    if (dialect === 'sqlite') {
+      const path = (db.target as { path: string }).path;
+      const sqlite = new SqliteDatabase(path);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('cache_size = -65536');
+      const insert = sqlite.prepare(`insert into readings (series_id, ts, kind, num, txt) values ${new Array(rowsPerStatement).fill('(?,?,?,?,?)').join(',')}`);
+      const deadline = Date.now() + seconds * 1000;
+      const started = Date.now();
+      let r = 0;
+      while (Date.now() < deadline) {
+        const values = parameters(r++);
+        sqlite.transaction(() => insert.run(values))();
+      }
+      const elapsed = (Date.now() - started) / 1000;
+      sqlite.close();
+      return { readingsPerSecond: (r * rowsPerStatement) / elapsed };
+    }
+    const pool = new pg.Pool({ connectionString: db.url, max: BATCH_CONNECTIONS });
+    const text = `insert into readings (series_id, ts, kind, num, txt) values ${Array.from({ length: rowsPerStatement }, (_, i) => `($${i * 5 + 1},$${i * 5 + 2},$${i * 5 + 3},$${i * 5 + 4},$${i * 5 + 5})`).join(',')}`;
+    let next = 0;
+    const deadline = Date.now() + seconds * 1000;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: BATCH_CONNECTIONS }, async () => {
+        const client = await pool.connect();
+        try {
+          while (Date.now() < deadline) {
+            const values = parameters(next++);
+            await client.query('begin');
+            await client.query(text, values);
+            await client.query('commit');
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    await pool.end();
+    return { readingsPerSecond: (next * rowsPerStatement) / elapsed };
+  } finally {
+    await db.drop();
+  }
+}
+
+async function bytesPerReading(database: Database): Promise<{ readings: number; bytes: number }> {
+  const { db } = database;
+  const counted = await db.selectFrom('readings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const readings = Number(counted.n);
+  if (database.dialect.name === 'sqlite') {
+    const size = await sql<{ bytes: number }>`select sum(pgsize) as bytes from dbstat where name = 'readings'`.execute(db);
+    return { readings, bytes: Number(size.rows[0]?.bytes ?? 0) };
+  }
+  const size = await sql<{ bytes: string }>`
+    select coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) as bytes from pg_inherits i
+    join pg_class p on p.oid = i.inhparent where p.relname = 'readings'`.execute(db);
+  return { readings, bytes: Number(size.rows[0]?.bytes ?? 0) };
+}
+
+export async function runIngestBench(options: IngestBenchOptions): Promise<void> {
+  const { dialect, durationSeconds, warmupSeconds } = options;
+  if (!options.skipBuild) {
+    console.log('building dist/ …');
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  console.log(`ingest benchmark on ${dialect}, ${durationSeconds} s per run, ${cpus().length} CPUs (shared with whatever else runs here)`);
+
+  console.log('storage limit: 1,000-row INSERTs straight into readings …');
+  const limit = await storageLimit(dialect, durationSeconds);
+
+  const db = await scratch(dialect);
+  try {
+    const database = connectDatabase(db.target, { checkpointThread: false });
+    await migrateToLatest(database);
+    const world = await seedWorld(database);
+    const port = await freePort();
+    const server = spawnNode(['dist/main.js'], { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/healthz`);
+    const floorPort = await freePort();
+    spawnNode(['--import', 'tsx', 'bench/floor-server.ts'], { PORT: String(floorPort) });
+    const floorBase = `http://127.0.0.1:${floorPort}`;
+    await waitFor(floorBase);
+
+    // Enough distinct batches for the warm-up and the run at a generous rate; past them, requests replace rows.
+    const bodies = batchBodies(world, 1500, Date.now() - 30 * 24 * 3_600_000);
+    const batchRequests = bodies.map((body) => ({ headers: { 'x-api-key': world.apiKey, 'content-type': 'application/json' }, body }));
+    const deviceRequests = world.tokens.map((token, i) => ({
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ temperature: 20 + (i % 10) / 10 }),
+    }));
+    const floorRequests = deviceRequests.map(({ body }) => ({ headers: { 'content-type': 'application/json', 'x-floor-bytes': '14' }, body }));
+
+    const probe = await fetch(`${base}/api/v1/telemetry`, { method: 'POST', headers: deviceRequests[0]!.headers, body: deviceRequests[0]!.body });
+    if (probe.status !== 202) throw new Error(`device path probe answered ${probe.status} ${await probe.text()}`);
+
+    const load = (url: string, path: string, connections: number, requests: IngestLoadScenario['requests'], seconds: number) =>
+      runLoad({ url, path, connections, durationSeconds: seconds, requests });
+
+    console.log('batch path …');
+    // The warm-up uses the bodies from the end, so the measured run starts on bodies never sent.
+    if (warmupSeconds > 0) load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, [...batchRequests].reverse(), warmupSeconds);
+    const batch = load(base, '/api/v1/telemetry/batch', BATCH_CONNECTIONS, batchRequests, durationSeconds);
+    console.log('device path …');
+    if (warmupSeconds > 0) load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, warmupSeconds);
+    const device = load(base, '/api/v1/telemetry', DEVICE_CONNECTIONS, deviceRequests, durationSeconds);
+    console.log('floor …');
+    if (warmupSeconds > 0) load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, warmupSeconds);
+    const floor = load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, durationSeconds);
+
+    const peakRss = peakRssMb(server.pid!);
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    const disk = await bytesPerReading(database);
+    await database.close();
+
+    const perBatch = BATCH_DEVICES * BATCH_KEYS;
+    const result = {
+      dialect,
+      durationSeconds,
+      cpus: cpus().length,
+      batch: {
+        readingsPerSecond: Math.round(batch.requestsPerSecond * perBatch),
+        requestsPerSecond: batch.requestsPerSecond,
+        p50: batch.p50,
+        p99: batch.p99,
+        failed: batch.non2xx + batch.errors,
+        storageLimitReadingsPerSecond: Math.round(limit.readingsPerSecond),
+        ratio: Number(((batch.requestsPerSecond * perBatch) / limit.readingsPerSecond).toFixed(3)),
+      },
+      device: {
+        readingsPerSecond: Math.round(device.requestsPerSecond),
+        p50: device.p50,
+        p99: device.p99,
+        failed: device.non2xx + device.errors,
+        floorRequestsPerSecond: Math.round(floor.requestsPerSecond),
+        ratio: Number((device.requestsPerSecond / floor.requestsPerSecond).toFixed(3)),
+      },
+      storedReadings: disk.readings,
+      bytesOnDiskPerReading: Number((disk.bytes / Math.max(1, disk.readings)).toFixed(1)),
+      serverPeakRssMb: peakRss,
+    };
+    console.log('');
+    console.log(`batch path (1,000 readings/request, ${BATCH_CONNECTIONS} connections): ${result.batch.readingsPerSecond} readings/s, p50 ${batch.p50} ms, p99 ${batch.p99} ms; storage limit ${result.batch.storageLimitReadingsPerSecond} readings/s; ratio ${result.batch.ratio}`);
+    console.log(`device path (1 reading/request, ${DEVICE_CONNECTIONS} connections): ${result.device.readingsPerSecond} readings/s, p50 ${device.p50} ms, p99 ${device.p99} ms; floor ${result.device.floorRequestsPerSecond} requests/s; ratio ${result.device.ratio}`);
+    console.log(`stored ${disk.readings} readings, ${result.bytesOnDiskPerReading} bytes on disk per reading; server peak RSS ${peakRss} MB`);
+    if (result.batch.failed + result.device.failed > 0) console.log(`FAILED requests: batch ${result.batch.failed}, device ${result.device.failed}`);
+    mkdirSync(RESULTS, { recursive: true });
+    const file = join(RESULTS, `ingest-${dialect}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`written to ${file}`);
+    if (result.batch.failed + result.device.failed > 0) process.exitCode = 1;
+  } finally {
+    await db.drop();
+  }
+}
