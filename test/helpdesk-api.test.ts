@@ -244,4 +244,27 @@ describeEachDialect('help desk over /api/v1', (h) => {
     const res = await h.request({ method: 'GET', url: '/api/v1/devices?q=2.7.1', headers: key(org) });
     assert.deepEqual((res.json().data as Array<{ identifier: string }>).map((d) => d.identifier), ['dev-1']);
   });
+
+  it("lists the organization's users (to assign tickets), and only theirs", async () => {
+    const org = await h.newOrg();
+    const agent = await browserAs(h, org.organizationId, 'agent');
+    const other = await h.newOrg();
+    await browserAs(h, other.organizationId, 'admin');
+    const res = await h.request({ method: 'GET', url: '/api/v1/users', headers: key(org) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(
+      (res.json().data as Array<{ email: string; role: string; state: string }>).map((u) => [u.email, u.role, u.state]),
+      [[agent.email, 'agent', 'active']],
+    );
+    assert.equal((await h.request({ method: 'GET', url: '/api/v1/users' })).statusCode, 401);
+  });
+
+  it('documents the new routes in the OpenAPI document', async () => {
+    const doc = (await h.request({ method: 'GET', url: '/openapi.json' })).json();
+    assert.ok(doc.paths['/api/v1/tickets/{id}'].patch);
+    assert.ok(doc.paths['/api/v1/tickets/{id}/messages'].post);
+    assert.ok(doc.paths['/api/v1/tickets/{id}/timeline'].get);
+    assert.ok(doc.paths['/api/v1/users'].get);
+    assert.ok(doc.paths['/api/v1/tickets'].get.parameters.some((p: { name: string }) => p.name === 'q'));
+  });
 });

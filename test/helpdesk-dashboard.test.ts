@@ -94,6 +94,12 @@ describeEachDialect(
       const unassigned = await agent.get('/tickets?view=unassigned');
       assert.match(unassigned.body, /Nobody yet/);
       assert.doesNotMatch(unassigned.body, /Mine to fix/);
+      // Another organization's agent finds nothing to change or reply to.
+      const outsider = await browserAs(h, (await h.newOrg()).organizationId, 'agent');
+      assert.equal((await outsider.post(`/tickets/${mine}/update`, { priority: 'low' })).statusCode, 404);
+      assert.equal((await outsider.post(`/tickets/${mine}/replies`, { content: 'hi', kind: 'note' })).statusCode, 404);
+      assert.equal((await outsider.get(`/tickets/${mine}`)).statusCode, 404);
+      assert.doesNotMatch((await outsider.get('/tickets?q=Mine')).body, /Mine to fix/);
       // A user of another organization cannot be assigned.
       const other = await h.newOrg();
       const stranger = await newUser(h, other.organizationId, 'agent');
@@ -121,8 +127,9 @@ describeEachDialect(
       assert.match(back.body, /Ticket 26/);
       assert.match(back.body, /Ticket 02/);
       assert.doesNotMatch(back.body, /Ticket 01</);
+      // A NUL in the search never reaches the database: the server refuses such a URL (400), or the page drops it.
       const nul = await agent.get('/tickets?q=a%00b');
-      assert.equal(nul.statusCode, 200);
+      assert.ok([200, 400].includes(nul.statusCode), String(nul.statusCode));
     });
 
     it('opens a ticket by hand for a new customer, with a device by identifier; a reload shows it, not a second one', async () => {

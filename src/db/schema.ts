@@ -313,7 +313,7 @@ export interface DeliveriesTable {
   /** The endpoint id, or `mailto:<address>`: one delivery per (event, target). */
   target: string;
   endpoint_id: string | null;
-  /** E-mail: JSON {customerId, email, name} of the owner. */
+  /** E-mail: JSON {customerId, email, name} of the owner, or of the customer a ticket reply goes to (kind ticket_reply). */
   recipient: string | null;
   status: 'pending' | 'delivered' | 'failed';
   /** Attempts started so far. */

@@ -14,6 +14,7 @@ import { registerDeviceRoutes } from './devices/routes.js';
 import { registerRuleRoutes } from './rules/routes.js';
 import { registerTelemetryRoutes } from './telemetry/routes.js';
 import { registerTicketRoutes } from './tickets/routes.js';
+import { registerUserRoutes } from './users/routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 import { integrationTokenAuthenticator, UNAUTHORIZED_MESSAGE, v1Auth, type V1Authenticator } from './auth.js';
 import { sendV1Error, V1Error } from './errors.js';
@@ -81,6 +82,7 @@ export async function v1Plugin(app: FastifyInstance, options: V1Options): Promis
   registerCustomerRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
   registerRuleRoutes(app, ctx, { mailConfigured: Boolean(options.config?.mail) });
   registerAlertRoutes(app, ctx);
   await registerTelemetryRoutes(app, ctx);
