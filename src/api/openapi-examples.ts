@@ -43,6 +43,23 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, Readonly<Record<string, u
   'POST /api/v1/api-keys/:id/roll': { graceSeconds: 3600 },
   'POST /api/v1/tickets/:id/status': { status: 'in_progress' },
   'POST /api/v1/tickets/:id/replies': { content: 'A technician will call you today.' },
+  'PATCH /api/v1/tickets/:id': { status: 'in_progress', priority: 'high', assigneeId: null },
+  'POST /api/v1/tickets/:id/messages': { role: 'customer', content: 'It is working again, thank you.' },
+  'POST /api/v1/telemetry': { ts: 1765000000000, values: { temperature: 21.5, door: 'closed' } },
+  'POST /api/v1/telemetry/batch': {
+    'SN-12345-ABCDE': [{ ts: 1765000000000, values: { temperature: 21.5 } }],
+    'SN-67890-FGHIJ': { temperature: 19.0 },
+  },
+  'POST /api/v1/rules': {
+    name: 'Overheating',
+    deviceType: 'thermostat',
+    severity: 'critical',
+    condition: { kind: 'threshold', key: 'temperature', op: '>', value: 70, forSeconds: 600 },
+    clear: { op: '<=', value: 65, forSeconds: 300 },
+  },
+  'PATCH /api/v1/rules/:id': { enabled: false },
+  'POST /api/v1/webhooks': { url: 'https://support.acme.example/hooks/telemap', events: ['alert.opened', 'alert.cleared'], description: 'Support desk' },
+  'PATCH /api/v1/webhooks/:id': { enabled: true },
   'POST /v2/integrations/customer': { CustomerName: 'Acme Devices', Email: 'ops@acme.example' },
   'POST /v2/integrations/token': { Id: '6f1c2b1e-4d3a-4f6e-9b8a-2c1d0e9f8a7b', Secret: 'tlms_…', Entity: 'customer' },
 };
