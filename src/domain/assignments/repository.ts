@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import type { DialectSpec } from '../../db/dialect.js';
+import { prepared } from '../../db/prepared.js';
 import type { AssignmentsTable } from '../../db/schema.js';
 import { sql, type Insertable } from 'kysely';
 import { inChunks } from './chunks.js';
@@ -150,6 +151,23 @@ export async function endAssignments(
   }
 }
 
+// The one-owner form runs on every replayed assignDeviceToOwners of a nightly sync, the endpoint's most frequent
+// call: compiled once (db/prepared.ts) rather than built per call like the list form.
+const activeLinkByEmail = prepared((db: Db, organizationId: string, deviceIdentifier: string, email: string) =>
+  db
+    .selectFrom('devices')
+    .innerJoin('assignments', (join) =>
+      join.onRef('assignments.device_id', '=', 'devices.id').on('assignments.unassigned_at', 'is', null),
+    )
+    .innerJoin('customers', 'customers.id', 'assignments.customer_id')
+    .select(['devices.id as device_id', 'customers.id as customer_id'])
+    .where('devices.organization_id', '=', organizationId)
+    .where('devices.identifier', '=', deviceIdentifier)
+    .whereRef('assignments.organization_id', '=', 'devices.organization_id')
+    .whereRef('customers.organization_id', '=', 'devices.organization_id')
+    .where('customers.email', '=', email),
+);
+
 /** For the emails whose customer has an active link to the device (by identifier): the device and customer ids. */
 export async function findActiveLinksByEmails(
   db: Db,
@@ -158,6 +176,11 @@ export async function findActiveLinksByEmails(
   emails: readonly string[],
 ): Promise<Map<string, { device_id: string; customer_id: string }>> {
   const links = new Map<string, { device_id: string; customer_id: string }>();
+  if (emails.length === 1) {
+    const [link] = await activeLinkByEmail(db, organizationId, deviceIdentifier, emails[0]!);
+    if (link) links.set(emails[0]!, link);
+    return links;
+  }
   for (const chunk of inChunks(emails)) {
     const rows = await db
       .selectFrom('devices')
