@@ -1,6 +1,9 @@
 // Device-to-customer links. A link is history: it starts (assigned_at) and may end (unassigned_at); it is never
 // deleted, and assigning again starts a new one. A device may have many owners and a customer many devices.
 //
+// Each operation is a few set-based statements whatever the number of items (chunked under the bound-parameter
+// limits, chunks.ts), not several statements per item: a request of a thousand items must not hold the event loop.
+//
 // Concurrency: every operation is one transaction. Customers and devices created on the way use INSERT … ON
 // CONFLICT DO NOTHING (never check-then-insert), so N identical requests in parallel leave one row each and exactly
 // one of them reports it created. Locks are taken in one order everywhere (customers by email, then devices by
@@ -12,41 +15,23 @@ import type { DialectSpec } from '../../db/dialect.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { activeDeviceIdentifiers, findCustomerByEmail } from '../customers/repository.js';
-import { ensureCustomer } from '../customers/service.js';
+import { ensureCustomer, ensureCustomersExist } from '../customers/service.js';
+import { findDeviceByIdentifier, findDeviceIdsByIdentifiers, insertDevicesIfAbsent } from '../devices/repository.js';
 import { ensureDevice } from '../devices/service.js';
-import { findDeviceByIdentifier } from '../devices/repository.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../ids.js';
-import { endAssignment, findActiveLinkByEmail, insertAssignmentIfAbsent, lastPosition, lockCustomer } from './repository.js';
+import {
+  activeLinksByIdentifier,
+  activelyLinkedDeviceIds,
+  endAssignments,
+  findActiveLinksByEmails,
+  insertAssignmentsIfAbsent,
+  lastPositions,
+  lockCustomer,
+  lockCustomersByEmail,
+} from './repository.js';
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Appends links of one customer, numbered after its existing ones; the customer's row must be locked. */
-class LinkWriter {
-  private next: number | undefined;
-  constructor(
-    private readonly db: Db,
-    private readonly organizationId: string,
-    private readonly customerId: string,
-    private readonly now: string,
-  ) {}
-
-  /** Starts the link unless it is active already; returns whether it started. */
-  async link(deviceId: string): Promise<boolean> {
-    this.next ??= (await lastPosition(this.db, this.organizationId, this.customerId)) + 1;
-    const started = await insertAssignmentIfAbsent(this.db, {
-      id: newId(),
-      organization_id: this.organizationId,
-      device_id: deviceId,
-      customer_id: this.customerId,
-      assigned_at: this.now,
-      unassigned_at: null,
-      position: this.next,
-    });
-    if (started) this.next += 1;
-    return started;
-  }
-}
 
 async function ensureLockedCustomer(db: Db, dialect: DialectSpec, organizationId: string, email: string, now: string) {
   const customer = await ensureCustomer(db, organizationId, email, now);
@@ -83,21 +68,40 @@ export async function assignDeviceToOwners(
     if (input.createWithType === undefined && !(await findDeviceByIdentifier(trx, organizationId, input.deviceIdentifier))) {
       throw new DomainError({ code: 'device_not_found' });
     }
-    const customers = new Map<string, { customerId: string; wasCreated: boolean }>();
-    for (const email of [...input.emails].sort(byCodeUnit)) {
-      customers.set(email, await ensureLockedCustomer(trx, dialect, organizationId, email, now));
-    }
+    const emails = [...input.emails].sort(byCodeUnit);
+    const created = await ensureCustomersExist(trx, organizationId, emails, now);
+    const customerIds = await lockCustomersByEmail(trx, dialect, organizationId, emails);
+    const idOf = (email: string): string => {
+      const id = customerIds.get(email);
+      if (id === undefined) throw new Error('customer vanished between insert and lock');
+      return id;
+    };
     const device = await ensureDevice(trx, organizationId, input.deviceIdentifier, input.createWithType, now);
     if (!device) throw new DomainError({ code: 'device_not_found' });
 
-    const linked = new Map<string, boolean>();
-    for (const [email, customer] of [...customers].sort(([a], [b]) => byCodeUnit(a, b))) {
-      linked.set(email, await new LinkWriter(trx, organizationId, customer.customerId, now).link(device.deviceId));
-    }
+    // Each customer gets one link here, numbered after its others; the rows are locked, so no one else numbers them.
+    const last = await lastPositions(trx, organizationId, emails.map(idOf));
+    const started = await insertAssignmentsIfAbsent(
+      trx,
+      emails.map((email) => ({
+        id: newId(),
+        organization_id: organizationId,
+        device_id: device.deviceId,
+        customer_id: idOf(email),
+        assigned_at: now,
+        unassigned_at: null,
+        position: (last.get(idOf(email)) ?? 0) + 1,
+      })),
+    );
     return {
       deviceId: device.deviceId,
       deviceWasCreated: device.wasCreated,
-      customers: input.emails.map((email) => ({ email, ...customers.get(email)!, linked: linked.get(email)! })),
+      customers: input.emails.map((email) => ({
+        email,
+        customerId: idOf(email),
+        wasCreated: created.has(email),
+        linked: started.has(`${device.deviceId}/${idOf(email)}`),
+      })),
     };
   });
 }
@@ -113,10 +117,11 @@ async function whenAllLinkedAlready(
   organizationId: string,
   input: AssignToOwnersInput,
 ): Promise<AssignToOwnersResult | undefined> {
-  let deviceId: string | undefined;
+  const links = await findActiveLinksByEmails(db, organizationId, input.deviceIdentifier, input.emails);
   const customers: AssignToOwnersResult['customers'] = [];
+  let deviceId: string | undefined;
   for (const email of input.emails) {
-    const link = await findActiveLinkByEmail(db, organizationId, input.deviceIdentifier, email);
+    const link = links.get(email);
     if (!link) return undefined;
     deviceId = link.device_id;
     customers.push({ email, customerId: link.customer_id, wasCreated: false, linked: false });
@@ -160,11 +165,44 @@ export async function assignDevicesToOwner(
   const now = isoNow(ctx.clock);
   return inTransaction(ctx.database, async (trx) => {
     const customer = await ensureLockedCustomer(trx, dialect, organizationId, input.email, now);
-    const devices = new Map<string, { deviceId: string; wasCreated: boolean }>();
-    for (const identifier of [...input.deviceIdentifiers].sort(byCodeUnit)) {
-      const device = await ensureDevice(trx, organizationId, identifier, input.createWithType, now);
-      if (device) devices.set(identifier, device);
-    }
+    const sorted = [...input.deviceIdentifiers].sort(byCodeUnit);
+    const { createWithType } = input;
+    const created =
+      createWithType === undefined
+        ? new Set<string>()
+        : await insertDevicesIfAbsent(
+            trx,
+            sorted.map((identifier) => ({
+              id: newId(),
+              organization_id: organizationId,
+              identifier,
+              type: createWithType,
+              metadata: '{}',
+              created_at: now,
+              updated_at: now,
+            })),
+          );
+    const deviceIds = await findDeviceIdsByIdentifiers(trx, organizationId, sorted);
+    const known = input.deviceIdentifiers.filter((identifier) => deviceIds.has(identifier));
+
+    // The customer's row is locked: its active links and its last position cannot change under us, so the links to
+    // start are known before the insert and numbered without gaps, in input order.
+    const linked = await activelyLinkedDeviceIds(trx, organizationId, customer.customerId, known.map((i) => deviceIds.get(i)!));
+    const toLink = known.filter((identifier) => !linked.has(deviceIds.get(identifier)!));
+    let position = toLink.length === 0 ? 0 : ((await lastPositions(trx, organizationId, [customer.customerId])).get(customer.customerId) ?? 0);
+    const started = await insertAssignmentsIfAbsent(
+      trx,
+      toLink.map((identifier) => ({
+        id: newId(),
+        organization_id: organizationId,
+        device_id: deviceIds.get(identifier)!,
+        customer_id: customer.customerId,
+        assigned_at: now,
+        unassigned_at: null,
+        position: (position += 1),
+      })),
+    );
+
     const result: AssignDevicesResult = {
       customerId: customer.customerId,
       customerWasCreated: customer.wasCreated,
@@ -172,15 +210,14 @@ export async function assignDevicesToOwner(
       alreadyAssigned: [],
       skipped: [],
     };
-    const links = new LinkWriter(trx, organizationId, customer.customerId, now);
     for (const identifier of input.deviceIdentifiers) {
-      const device = devices.get(identifier);
-      if (!device) {
+      const deviceId = deviceIds.get(identifier);
+      if (deviceId === undefined) {
         result.skipped.push(identifier);
-      } else if (await links.link(device.deviceId)) {
-        result.assigned.push({ identifier, ...device });
+      } else if (started.has(`${deviceId}/${customer.customerId}`)) {
+        result.assigned.push({ identifier, deviceId, wasCreated: created.has(identifier) });
       } else {
-        result.alreadyAssigned.push({ identifier, deviceId: device.deviceId, wasCreated: false });
+        result.alreadyAssigned.push({ identifier, deviceId, wasCreated: false });
       }
     }
     return result;
@@ -212,21 +249,31 @@ export async function unassignDevicesFromOwner(
     const customer = await findCustomerByEmail(trx, organizationId, input.email);
     if (!customer) throw new DomainError({ code: 'customer_not_found' });
     await lockCustomer(trx, dialect, organizationId, customer.id);
+    // The customer's row is locked: the active links read here are the ones the update below ends.
+    const links = await activeLinksByIdentifier(trx, organizationId, customer.id, input.deviceIdentifiers);
     const result: UnassignResult = { customerId: customer.id, unassigned: [], skipped: [], devicesRemaining: [] };
+    const ending: string[] = [];
     for (const identifier of input.deviceIdentifiers) {
-      if (await endAssignment(trx, organizationId, customer.id, identifier, now)) {
+      const link = links.get(identifier);
+      if (link !== undefined) {
+        links.delete(identifier);
+        ending.push(link);
         result.unassigned.push(identifier);
       } else if (input.requireAll) {
+        // As if the links listed before this one had ended (the whole call then fails and writes nothing).
+        const endedBefore = new Set(result.unassigned);
+        const current = await activeDeviceIdentifiers(trx, dialect, organizationId, customer.id);
         throw new DomainError({
           code: 'device_not_assigned',
           customerId: customer.id,
           deviceIdentifier: identifier,
-          currentDevices: await activeDeviceIdentifiers(trx, dialect, organizationId, customer.id),
+          currentDevices: current.filter((device) => !endedBefore.has(device)),
         });
       } else {
         result.skipped.push(identifier);
       }
     }
+    await endAssignments(trx, organizationId, customer.id, ending, now);
     result.devicesRemaining = await activeDeviceIdentifiers(trx, dialect, organizationId, customer.id);
     return result;
   });

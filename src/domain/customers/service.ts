@@ -10,9 +10,11 @@ import { normalizeEmail } from './email.js';
 import {
   findCustomerByEmail,
   findCustomerIdByEmail,
+  findCustomerIdsByEmails,
   findCustomerWithLinks,
   insertCustomer,
   insertCustomerIfAbsent,
+  insertCustomersIfAbsent,
   updateCustomerRow,
   type CustomerRowWithLinks,
 } from './repository.js';
@@ -159,4 +161,34 @@ async function emailTakenOr(db: Db, organizationId: string, email: string, error
   const holder = await findCustomerByEmail(db, organizationId, email);
   if (!holder) return error;
   return new DomainError({ code: 'customer_email_taken', customerId: holder.id });
+}
+
+/**
+ * The set-based form of ensureCustomer for many emails (normalized, distinct): one read of those that exist, then
+ * one multi-row INSERT … ON CONFLICT DO NOTHING of the missing ones, in code-unit order of email (the order every
+ * writer takes customers in). Returns the emails this call created; the caller reads the ids (and locks the rows).
+ */
+export async function ensureCustomersExist(
+  db: Db,
+  organizationId: string,
+  emails: readonly string[],
+  now: string,
+): Promise<Set<string>> {
+  const existing = await findCustomerIdsByEmails(db, organizationId, emails);
+  const missing = emails.filter((email) => !existing.has(email)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (missing.length === 0) return new Set();
+  return insertCustomersIfAbsent(
+    db,
+    missing.map((email) => ({
+      id: newId(),
+      organization_id: organizationId,
+      email,
+      name: defaultNameFor(email),
+      phone: null,
+      address: null,
+      metadata: '{}',
+      created_at: now,
+      updated_at: now,
+    })),
+  );
 }
