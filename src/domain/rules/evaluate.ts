@@ -44,10 +44,12 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   const open = await openAlertsOf(trx, organizationId, [...new Set(pairs.map((p) => p.deviceId))]);
 
   const writes: StateWrite[] = [];
+  const parsed = new Map<string, RuleState>();
   for (const { rule, device } of work) {
     const key = pairKey(rule.id, device.device.id);
     const before = stored.get(key);
-    let state = stateFor(rule, before?.state ?? null);
+    const initial = parsedState(parsed, rule, before?.state ?? null);
+    let state = initial;
     let alertId = open.get(key);
     let repeats = 0;
     for (const reading of sortedByTime(device.readings)) {
@@ -61,13 +63,29 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
       }
     }
     if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
-    const text = JSON.stringify(state);
     const due = dueAt(rule, state, alertId !== undefined);
+    // The machine hands back the very state it was given when a reading changes nothing, so most rows of rules
+    // that do not fire are left alone without serializing them to find that out.
+    if (state === initial && before?.state && due === before.dueAt) continue;
+    const text = JSON.stringify(state);
     if (text === before?.state && due === before.dueAt) continue;
-    if (before && onlyMovesSilenceAhead(rule, stateFor(rule, before.state), state)) continue;
+    if (before && onlyMovesSilenceAhead(rule, initial, state)) continue;
     writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
   }
-  await saveStates(trx, organizationId, writes, nowIso);
+  await saveStates(trx, ctx.database.dialect, organizationId, writes, nowIso);
+}
+
+/**
+ * The stored state, parsed once per distinct text: the rows of rules that do not fire mostly hold the same few
+ * texts. The machine never changes a state in place, so one parsed state can stand for many rows.
+ */
+function parsedState(cache: Map<string, RuleState>, rule: Rule, text: string | null): RuleState {
+  if (text === null) return stateFor(rule, null);
+  const hit = cache.get(text);
+  if (hit?.kind === rule.condition.kind) return hit;
+  const state = stateFor(rule, text);
+  cache.set(text, state);
+  return state;
 }
 
 /**

@@ -96,7 +96,7 @@ function thresholdReading(condition: ThresholdCondition, clear: ClearCondition |
     return { state: freshThreshold(), action: { type: 'clear', why: `${condition.key} read ${formatValue(reading.value)}` } };
   }
 
-  if (!holds) return { state: freshThreshold(), action: null };
+  if (!holds) return { state: isFreshThreshold(state) ? state : freshThreshold(), action: null };
   const run = Math.min(state.run + 1, condition.count);
   const since = windowMs > 0 ? (state.since ?? reading.ts) : null;
   const next: ThresholdState = { kind: 'threshold', run, since, last: windowMs > 0 ? reading : null, clearSince: null };
@@ -108,6 +108,11 @@ function thresholdReading(condition: ThresholdCondition, clear: ClearCondition |
 
 function freshThreshold(): ThresholdState {
   return { kind: 'threshold', run: 0, since: null, last: null, clearSince: null };
+}
+
+// Lets a reading that leaves a fresh state fresh return the same object, which the caller takes as "unchanged".
+function isFreshThreshold(state: ThresholdState): boolean {
+  return state.run === 0 && state.since === null && state.last === null && state.clearSince === null;
 }
 
 function anomalyReading(condition: AnomalyCondition, state: AnomalyState, reading: Reading, alertOpen: boolean): Step {

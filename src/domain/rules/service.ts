@@ -36,7 +36,7 @@ export async function createRule(ctx: DomainContext, organizationId: string, inp
   const rule: Rule = { id: newId(), organizationId, ...fields, createdAt: now, updatedAt: now };
   await inTransaction(ctx.database, async (trx) => {
     await insertRule(trx, rule);
-    if (rule.enabled) await watchReportedDevices(trx, rule, now);
+    if (rule.enabled) await watchReportedDevices(trx, ctx.database.dialect, rule, now);
   });
   return rule;
 }
@@ -53,7 +53,7 @@ export async function updateRule(ctx: DomainContext, organizationId: string, rul
     if (!rule.enabled && current.enabled) await clearOpenAlerts(trx, ctx.database.dialect, rule, now, 'its rule was disabled');
     if (conditionChanged || rule.enabled !== current.enabled) {
       await trx.deleteFrom('rule_states').where('rule_id', '=', ruleId).execute();
-      if (rule.enabled) await watchReportedDevices(trx, rule, now);
+      if (rule.enabled) await watchReportedDevices(trx, ctx.database.dialect, rule, now);
     }
     return rule;
   });
@@ -95,13 +95,14 @@ async function clearOpenAlerts(trx: Db, dialect: DialectSpec, rule: Rule, now: s
 }
 
 /** An inactivity rule's clock starts at each device's last report, for the devices that have reported. */
-async function watchReportedDevices(trx: Db, rule: Rule, now: string): Promise<void> {
+async function watchReportedDevices(trx: Db, dialect: DialectSpec, rule: Rule, now: string): Promise<void> {
   if (rule.condition.kind !== 'inactivity') return;
   let query = trx.selectFrom('devices').select(['id', 'last_seen_at']).where('organization_id', '=', rule.organizationId).where('last_seen_at', 'is not', null);
   if (rule.deviceType !== null) query = query.where('type', '=', rule.deviceType);
   const devices = await query.execute();
   await saveStates(
     trx,
+    dialect,
     rule.organizationId,
     devices.map((d) => {
       const state = { kind: 'inactivity' as const, seenAt: Date.parse(d.last_seen_at!), fired: false };
