@@ -75,6 +75,13 @@ export async function up(db: Kysely<unknown>, dialect: DialectSpec): Promise<voi
     .execute();
   await db.schema.createIndex('alerts_organization_opened').on('alerts').columns(['organization_id', 'opened_at', 'id']).execute();
   await db.schema.createIndex('alerts_device').on('alerts').columns(['device_id', 'opened_at']).execute();
+  // The evaluator's look-up of the open alerts of a batch's devices: without it SQLite's planner walks every alert the
+  // organization ever had through alerts_organization_opened.
+  await db.schema
+    .createIndex('alerts_organization_status_device')
+    .on('alerts')
+    .columns(['organization_id', 'status', 'device_id'])
+    .execute();
   await db.schema
     .createIndex('alerts_diagnosis_rewrite')
     .on('alerts')
