@@ -167,8 +167,12 @@ async function main(): Promise<void> {
     console.log(`alert latency from 202 to readable, under ingest: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} alerts)`);
 
     async function deviceIdOf(identifier: string): Promise<string> {
-      const res = (await (await fetch(`${base}/api/v1/devices?q=${identifier}`, { headers: { 'x-api-key': apiKey } })).json()) as { data: Array<{ id: string; identifier: string }> };
-      return res.data.find((d) => d.identifier === identifier)!.id;
+      // A search matches fragments (LAT-1 finds LAT-10 too): ask for the largest page and pick the exact identifier.
+      const url = `${base}/api/v1/devices?q=${encodeURIComponent(identifier)}&limit=100`;
+      const res = (await (await fetch(url, { headers: { 'x-api-key': apiKey } })).json()) as { data: Array<{ id: string; identifier: string }> };
+      const device = res.data.find((d) => d.identifier === identifier);
+      if (!device) throw new Error(`device ${identifier} not found`);
+      return device.id;
     }
   } finally {
     stopping = true;
