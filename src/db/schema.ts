@@ -196,6 +196,14 @@ export interface OrganizationSettingsTable {
   updated_at: string;
 }
 
+/** The per-account window of failed sign-ins, shared by every process (migration 0009). */
+export interface SignInFailuresTable {
+  /** Normalized as users.email; also addresses without an account. */
+  email: string;
+  failures: number;
+  window_started_at: string;
+}
+
 export interface UsersTable {
   id: string;
   organization_id: string;
@@ -343,6 +351,7 @@ export interface Tables {
   ticket_events: TicketEventsTable;
   user_tokens: UserTokensTable;
   organization_settings: OrganizationSettingsTable;
+  sign_in_failures: SignInFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
   device_tokens: DeviceTokensTable;

@@ -35,7 +35,7 @@ export interface WebDeps {
 const FORM_BODY_LIMIT = 64 * 1024;
 
 export async function webPlugin(app: FastifyInstance, { ctx, config }: { ctx: DomainContext; config: Config }): Promise<void> {
-  const deps: WebDeps = { ctx, config, limiter: new SignInLimiter(ctx.clock) };
+  const deps: WebDeps = { ctx, config, limiter: new SignInLimiter(ctx.database, ctx.clock) };
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',

@@ -70,4 +70,15 @@ export async function up(db: Kysely<unknown>, dialect: DialectSpec): Promise<voi
     .addColumn('support_email', 'text')
     .addColumn('updated_at', ts, (c) => c.notNull())
     .execute();
+
+  // The per-account window of failed sign-ins, shared by every server process (domain/sessions/account-failures.ts).
+  // Keyed by the normalized e-mail, unique across the installation; unknown addresses are counted too, so that the
+  // answer does not tell whether an account exists.
+  await db.schema
+    .createTable('sign_in_failures')
+    .addColumn('email', 'text', (c) => c.primaryKey())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .addColumn('window_started_at', ts, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sign_in_failures_window_started').on('sign_in_failures').column('window_started_at').execute();
 }

@@ -1,7 +1,10 @@
-// Sign-in attempts are limited per (email, client address) and per client address, in fixed windows, in the
-// memory of the process. Behind a load balancer each process counts on its own, so the effective limit is the
-// per-process limit times the number of processes; that is documented in the README.
+// Sign-in attempts are limited per account (normalized e-mail) and per client address, in fixed windows. The
+// per-account window is in the database (account-failures.ts), shared by every process, so a lockout and its lift
+// hold whichever process serves the request. The per-address window is in the memory of each process: behind a load
+// balancer each process counts an address on its own (docs/helpdesk.md).
 import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/database.js';
+import { AccountFailures } from './account-failures.js';
 
 export interface RateLimitRule {
   /** Failed attempts allowed in one window. */
@@ -13,6 +16,8 @@ export const SIGN_IN_LIMITS = {
   perAccount: { max: 5, windowMs: 15 * 60 * 1000 },
   perAddress: { max: 50, windowMs: 15 * 60 * 1000 },
 } as const satisfies Record<string, RateLimitRule>;
+
+const PRUNE_EVERY_FAILURES = 100;
 
 interface Window {
   startedAt: number;
@@ -48,11 +53,6 @@ export class FailureLimiter {
     this.windows.delete(key);
   }
 
-  /** Forgets every key starting with `prefix` (an account's windows from every address). */
-  resetPrefix(prefix: string): void {
-    for (const key of this.windows.keys()) if (key.startsWith(prefix)) this.windows.delete(key);
-  }
-
   private current(key: string): Window | undefined {
     const window = this.windows.get(key);
     if (window && window.startedAt + this.rule.windowMs <= this.clock.now().getTime()) {
@@ -75,27 +75,34 @@ export class FailureLimiter {
 }
 
 export class SignInLimiter {
-  private readonly account: FailureLimiter;
+  private readonly account: AccountFailures;
   private readonly address: FailureLimiter;
-  constructor(clock: Clock) {
-    this.account = new FailureLimiter(SIGN_IN_LIMITS.perAccount, clock);
+  private failuresSincePrune = 0;
+  constructor(database: Pick<Database, 'db' | 'writeStatement'>, clock: Clock) {
+    this.account = new AccountFailures(database, SIGN_IN_LIMITS.perAccount, clock);
     this.address = new FailureLimiter(SIGN_IN_LIMITS.perAddress, clock);
   }
-  retryAfterMs(email: string, ip: string): number {
-    return Math.max(this.account.retryAfterMs(`${email}\n${ip}`), this.address.retryAfterMs(ip));
+  async retryAfterMs(email: string, ip: string): Promise<number> {
+    return Math.max(await this.account.retryAfterMs(email), this.address.retryAfterMs(ip));
   }
-  recordFailure(email: string, ip: string): void {
-    this.account.recordFailure(`${email}\n${ip}`);
+  async recordFailure(email: string, ip: string): Promise<void> {
     this.address.recordFailure(ip);
+    await this.account.recordFailure(email);
+    // Failures for addresses nobody signs in with would otherwise stay; an ended window is forgotten now and then.
+    this.failuresSincePrune += 1;
+    if (this.failuresSincePrune >= PRUNE_EVERY_FAILURES) {
+      this.failuresSincePrune = 0;
+      await this.account.pruneEnded();
+    }
   }
-  recordSuccess(email: string, ip: string): void {
-    this.account.reset(`${email}\n${ip}`);
+  async recordSuccess(email: string): Promise<void> {
+    await this.account.reset(email);
   }
   /**
-   * Lifts the per-account lockout of `email` from every address: an admin vouched for the person, or they proved
-   * they own the mailbox with a reset link. The per-address limit stays, it guards against guessing across accounts.
+   * Lifts the per-account lockout of `email`: an admin vouched for the person, or they proved they own the mailbox
+   * with a reset link. The per-address limit stays, it guards against guessing across accounts.
    */
-  unlockAccount(email: string): void {
-    this.account.resetPrefix(`${email}\n`);
+  async unlockAccount(email: string): Promise<void> {
+    await this.account.reset(email);
   }
 }

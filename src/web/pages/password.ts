@@ -115,7 +115,7 @@ export function registerPasswordPages(app: FastifyInstance, deps: WebDeps): void
     try {
       const email = await setPasswordWithToken(ctx, token, form.password ?? '');
       // Proving the mailbox lifts the lockout from failed sign-ins.
-      limiter.unlockAccount(email);
+      await limiter.unlockAccount(email);
     } catch (error) {
       if (isDomainError(error, 'invalid_input')) {
         if (error.problem.field === 'token') return invalidLink(reply);

@@ -65,7 +65,7 @@ export function registerSignInPages(app: FastifyInstance, deps: WebDeps): void {
         notice: { kind: 'error', text: 'The sign-in form expired. Please sign in again.' },
       });
     }
-    const retryAfterMs = limiter.retryAfterMs(email, request.ip);
+    const retryAfterMs = await limiter.retryAfterMs(email, request.ip);
     if (retryAfterMs > 0) {
       const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
       reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
@@ -78,7 +78,7 @@ export function registerSignInPages(app: FastifyInstance, deps: WebDeps): void {
     }
     const token = email && password && password.length <= 1024 ? await signIn(ctx, email, password) : null;
     if (!token) {
-      limiter.recordFailure(email, request.ip);
+      await limiter.recordFailure(email, request.ip);
       return signInForm(reply, deps, {
         next,
         email,
@@ -86,7 +86,7 @@ export function registerSignInPages(app: FastifyInstance, deps: WebDeps): void {
         notice: { kind: 'error', text: 'Email or password is incorrect.' },
       });
     }
-    limiter.recordSuccess(email, request.ip);
+    await limiter.recordSuccess(email);
     clearCookie(reply, LOGIN_CSRF_COOKIE, { secure: config.secureCookies, sameSite: 'Strict', path: '/login' });
     setSessionCookie(reply, config, token);
     return reply.redirect(next, 303);

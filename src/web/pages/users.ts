@@ -140,6 +140,6 @@ export function registerUserPages(app: FastifyInstance, deps: WebDeps): void {
   action('unlock', async (user, id) => {
     const target = await findUserInOrg(ctx.database.db, user.organizationId, id);
     if (!target) throw Object.assign(new Error('no user'), { notFound: true });
-    limiter.unlockAccount(target.email);
+    await limiter.unlockAccount(target.email);
   });
 }
