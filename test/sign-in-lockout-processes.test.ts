@@ -53,6 +53,14 @@ describeEachDialect('sign-in lockout across processes', (h) => {
     assert.equal((await signIn(h, email)).statusCode, 303, 'lifted by the admin on the other process');
   });
 
+  it('failures from one address do not lock the person out from another (on either process)', async () => {
+    const { organizationId } = await h.newOrg();
+    const email = await newUser(h, organizationId, 'agent');
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(h, email, WRONG, '203.0.113.7')).statusCode, 401);
+    assert.equal((await signIn(b, email, undefined, '203.0.113.7')).statusCode, 429, 'locked for the address that failed');
+    assert.equal((await signIn(b, email, undefined, '198.51.100.20')).statusCode, 303, 'not for another address');
+  });
+
   it('a reset through a link served by B ends the lockout on A', async () => {
     const { organizationId } = await h.newOrg();
     const email = await newUser(h, organizationId, 'agent');

@@ -200,6 +200,8 @@ export interface OrganizationSettingsTable {
 export interface SignInFailuresTable {
   /** Normalized as users.email; also addresses without an account. */
   email: string;
+  /** The client address the failures came from. */
+  address: string;
   failures: number;
   window_started_at: string;
 }

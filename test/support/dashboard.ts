@@ -44,8 +44,13 @@ export async function newUser(h: Harness, organizationId: string, role: UserRole
   return email;
 }
 
-/** Signs in through GET /login + POST /login, as a browser would. */
-export async function signIn(h: Harness, email: string, password = PASSWORD): Promise<LightMyRequestResponse & { sessionCookie?: string }> {
+/** Signs in through GET /login + POST /login, as a browser would (from `remoteAddress`, when given). */
+export async function signIn(
+  h: Harness,
+  email: string,
+  password = PASSWORD,
+  remoteAddress?: string,
+): Promise<LightMyRequestResponse & { sessionCookie?: string }> {
   const form = await h.app.inject({ method: 'GET', url: '/login' });
   const loginCookie = cookiesFrom(form).telemap_login_csrf!;
   const res = await h.app.inject({
@@ -53,6 +58,7 @@ export async function signIn(h: Harness, email: string, password = PASSWORD): Pr
     url: '/login',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `telemap_login_csrf=${loginCookie}` },
     payload: new URLSearchParams({ _csrf: csrfIn(form.body), email, password, next: '/tickets' }).toString(),
+    ...(remoteAddress ? { remoteAddress } : {}),
   });
   return Object.assign(res, { sessionCookie: cookiesFrom(res).telemap_session });
 }

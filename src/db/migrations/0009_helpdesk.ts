@@ -76,9 +76,12 @@ export async function up(db: Kysely<unknown>, dialect: DialectSpec): Promise<voi
   // answer does not tell whether an account exists.
   await db.schema
     .createTable('sign_in_failures')
-    .addColumn('email', 'text', (c) => c.primaryKey())
+    .addColumn('email', 'text', (c) => c.notNull())
+    // Counted per (account, client address), as before: a stranger failing from elsewhere cannot lock a person out.
+    .addColumn('address', 'text', (c) => c.notNull())
     .addColumn('failures', 'integer', (c) => c.notNull())
     .addColumn('window_started_at', ts, (c) => c.notNull())
+    .addPrimaryKeyConstraint('sign_in_failures_pk', ['email', 'address'])
     .execute();
   await db.schema.createIndex('sign_in_failures_window_started').on('sign_in_failures').column('window_started_at').execute();
 }

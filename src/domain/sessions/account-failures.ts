@@ -12,28 +12,29 @@ export class AccountFailures {
     private readonly clock: Clock,
   ) {}
 
-  /** Milliseconds until `email` may try again, or 0 when it may try now. */
-  async retryAfterMs(email: string): Promise<number> {
+  /** Milliseconds until `email` may try again from `address`, or 0 when it may try now. */
+  async retryAfterMs(email: string, address: string): Promise<number> {
     const row = await this.database.db
       .selectFrom('sign_in_failures')
       .select(['failures', 'window_started_at'])
       .where('email', '=', email)
+      .where('address', '=', address)
       .executeTakeFirst();
     if (!row || Number(row.failures) < this.rule.max) return 0;
     return Math.max(0, Date.parse(row.window_started_at) + this.rule.windowMs - this.clock.now().getTime());
   }
 
   /** One upsert: the first failure of a window (or of a window that ended) starts one, later ones add to it. */
-  async recordFailure(email: string): Promise<void> {
+  async recordFailure(email: string, address: string): Promise<void> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const endedBefore = new Date(now.getTime() - this.rule.windowMs).toISOString();
     await inOneStatement(this.database, (db) =>
       db
         .insertInto('sign_in_failures')
-        .values({ email, failures: 1, window_started_at: nowIso })
+        .values({ email, address, failures: 1, window_started_at: nowIso })
         .onConflict((oc) =>
-          oc.column('email').doUpdateSet((eb) => {
+          oc.columns(['email', 'address']).doUpdateSet((eb) => {
             const ended = eb('sign_in_failures.window_started_at', '<=', endedBefore);
             return {
               failures: eb.case().when(ended).then(1).else(eb('sign_in_failures.failures', '+', 1)).end(),
@@ -45,7 +46,7 @@ export class AccountFailures {
     );
   }
 
-  /** Ends the window of `email`: a successful sign-in, an admin's lift, or a reset through a link. */
+  /** Ends the windows of `email` from every address: a successful sign-in, an admin's lift, or a reset through a link. */
   async reset(email: string): Promise<void> {
     await inOneStatement(this.database, (db) => db.deleteFrom('sign_in_failures').where('email', '=', email).execute());
   }

@@ -1,4 +1,4 @@
-// Sign-in attempts are limited per account (normalized e-mail) and per client address, in fixed windows. The
+// Sign-in attempts are limited per (account, client address) and per client address, in fixed windows. The
 // per-account window is in the database (account-failures.ts), shared by every process, so a lockout and its lift
 // hold whichever process serves the request. The per-address window is in the memory of each process: behind a load
 // balancer each process counts an address on its own (docs/helpdesk.md).
@@ -83,11 +83,11 @@ export class SignInLimiter {
     this.address = new FailureLimiter(SIGN_IN_LIMITS.perAddress, clock);
   }
   async retryAfterMs(email: string, ip: string): Promise<number> {
-    return Math.max(await this.account.retryAfterMs(email), this.address.retryAfterMs(ip));
+    return Math.max(await this.account.retryAfterMs(email, ip), this.address.retryAfterMs(ip));
   }
   async recordFailure(email: string, ip: string): Promise<void> {
     this.address.recordFailure(ip);
-    await this.account.recordFailure(email);
+    await this.account.recordFailure(email, ip);
     // Failures for addresses nobody signs in with would otherwise stay; an ended window is forgotten now and then.
     this.failuresSincePrune += 1;
     if (this.failuresSincePrune >= PRUNE_EVERY_FAILURES) {
