@@ -6,15 +6,11 @@
 //      (threshold, threshold for a duration, count, anomaly, inactivity), so each reading is judged five times;
 //   2. alert latency while that ingest runs: a reading over a threshold is sent for a fresh device, and the time
 //      from its 202 to its alert being readable through GET /api/v1/alerts is measured (p50, p99).
+import { scratchDatabase } from './scratch-database.js';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServer } from 'node:net';
-import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
@@ -35,23 +31,6 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const LATENCY_DEVICES = 200;
 
-async function scratchUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (args.db !== 'postgres') {
-    const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-alerts-'));
-    return { url: `sqlite://${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `telemap_bench_alerts_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await run(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,7 +48,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const scratch = await scratchUrl();
+  const scratch = await scratchDatabase(args.db === 'postgres' ? 'postgres' : 'sqlite', 'alerts');
   const config = loadConfig({ DATABASE_URL: scratch.url });
   const database = connectDatabase(config.database);
   await migrateToLatest(database);

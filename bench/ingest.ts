@@ -9,9 +9,10 @@
 //   bare node:http floor (bench/floor-server.ts) at the same concurrency.
 // Prints readings/s, the ratios, bytes on disk per stored reading and the server's peak RSS, and writes the result
 // under bench/results/.
+import { scratchDatabase } from './scratch-database.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,6 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
-import { loadConfig, type DatabaseTarget } from '../src/config.js';
 import { connectDatabase, type Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { newId } from '../src/domain/ids.js';
@@ -86,28 +86,6 @@ function peakRssMb(pid: number): number {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-async function scratch(dialect: 'sqlite' | 'postgres'): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
-  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-ingest-'));
-    return { ...at(`sqlite://${join(dir, 'bench.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `telemap_bench_ingest_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const query = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await query(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { ...at(url.toString()), drop: () => query(`drop database if exists ${name} with (force)`) };
-}
 
 function runLoad(scenario: IngestLoadScenario): IngestLoadResult {
   const file = join(tmpdir(), `telemap-bench-ingest-${process.pid}-${randomBytes(4).toString('hex')}.json`);
@@ -166,7 +144,7 @@ function batchBodies(world: World, count: number, startTs: number): string[] {
 
 /** The storage limit: 1,000-row INSERTs into readings, each in its own transaction, for `seconds`. */
 async function storageLimit(dialect: 'sqlite' | 'postgres', seconds: number): Promise<{ readingsPerSecond: number }> {
-  const db = await scratch(dialect);
+  const db = await scratchDatabase(dialect, 'ingest');
   try {
     const database = connectDatabase(db.target, { checkpointThread: false });
     await migrateToLatest(database);
@@ -250,7 +228,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
   console.log('storage limit: 1,000-row INSERTs straight into readings …');
   const limit = runBatch ? await storageLimit(dialect, durationSeconds) : { readingsPerSecond: Number.NaN };
 
-  const db = await scratch(dialect);
+  const db = await scratchDatabase(dialect, 'ingest');
   try {
     const database = connectDatabase(db.target, { checkpointThread: false });
     await migrateToLatest(database);

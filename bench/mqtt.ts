@@ -3,16 +3,14 @@
 // publishes in flight. Counts PUBACKs over the measured window (a PUBACK follows the commit, so each is a message
 // stored), and reports messages/s, readings/s and the server's peak RSS. Checks at the end that the database holds
 // every acknowledged reading.
+import { scratchDatabase } from './scratch-database.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type MqttClient } from 'mqtt';
-import pg from 'pg';
-import { loadConfig, type DatabaseTarget } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { systemClock } from '../src/clock.js';
@@ -36,7 +34,7 @@ export interface MqttBenchOptions {
 }
 
 export async function runMqttBench(options: MqttBenchOptions): Promise<void> {
-  const scratch = await scratchDatabase(options.dialect);
+  const scratch = await scratchDatabase(options.dialect, 'mqtt');
   const database = connectDatabase(scratch.target, { poolSize: 2 });
   let server: ChildProcess | undefined;
   const clients: MqttClient[] = [];
@@ -152,25 +150,3 @@ function freePort(): Promise<number> {
   });
 }
 
-async function scratchDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
-  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'telemap-mqtt-bench-'));
-    return { ...at(`sqlite://${join(dir, 'bench.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `telemap_mqtt_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const query = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await query(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { ...at(url.toString()), drop: () => query(`drop database if exists ${name} with (force)`) };
-}

@@ -16,7 +16,7 @@ import { recordEvent } from '../src/domain/outbox/events.js';
 import { createOrganizationWithKey } from '../src/domain/orgs/service.js';
 import { createWebhook } from '../src/domain/webhooks/service.js';
 import { systemClock } from '../src/clock.js';
-import { scratchDatabase } from '../test/support/harness.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' }, events: { type: 'string', default: '1000' }, idle: { type: 'string', default: '100' } } });
 const dialect = values.db === 'postgres' ? 'postgres' : 'sqlite';
@@ -37,7 +37,7 @@ const receiver = createServer((request, response) => {
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const port = (receiver.address() as AddressInfo).port;
 
-const scratch = await scratchDatabase(dialect);
+const scratch = await scratchDatabase(dialect, 'outbox');
 const config = loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: 'silent', TELEMAP_WEBHOOK_ALLOW_PRIVATE: 'true' });
 const database = connectDatabase(config.database);
 await migrateToLatest(database);

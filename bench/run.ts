@@ -36,6 +36,7 @@
 //                          steadier than time on a noisy machine (README); user space only.
 //   --stall                instead of the load scenarios: the longest /healthz wait while the largest request each
 //                          endpoint accepts (or refuses) runs, one at a time (bench/stall.ts, docs/security.md)
+import { scratchDatabase } from './scratch-database.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,9 +44,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { connectDatabase } from '../src/db/connect.js';
-import { loadConfig, type DatabaseTarget } from '../src/config.js';
 import type { LoadResult, LoadScenario, Requests } from './load.js';
 import { countInstructions, underCallgrind, valgrindAvailable, VALGRIND_ENV } from './instruction-count.js';
 import { summarizeProfile } from './profile-summary.js';
@@ -184,29 +183,6 @@ function runLoad(scenario: LoadScenario): LoadResult {
 
 // ---- database ------------------------------------------------------------------------------------------------------
 
-async function scratch(): Promise<{ target: DatabaseTarget; url: string; drop(): Promise<void> }> {
-  // The target is read from the URL as the server reads DATABASE_URL, so it carries the configuration's defaults.
-  const at = (url: string) => ({ target: loadConfig({ DATABASE_URL: url }).database, url });
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'telemap-bench-'));
-    return { ...at(`sqlite://${join(dir, 'bench.db')}`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TELEMAP_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `telemap_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const query = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await query(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { ...at(url.toString()), drop: () => query(`drop database if exists ${name} with (force)`) };
-}
 
 // ---- scenarios -----------------------------------------------------------------------------------------------------
 
@@ -345,7 +321,7 @@ interface SeededServer {
 }
 
 async function startSeededServer(count: number, serverArgs: string[], name: string, extraEnv: Record<string, string> = {}): Promise<SeededServer> {
-  const db = await scratch();
+  const db = await scratchDatabase(dialect, 'http');
   try {
     console.log(`seeding ${count} customers with a device each (${dialect}) …`);
     const started = Date.now();
