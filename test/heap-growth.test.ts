@@ -11,9 +11,13 @@ const HEAP_GROWTH = fileURLToPath(new URL('../src/heap-growth.ts', import.meta.u
 /** Makes V8 print, at each full collection, the factor it applied: "[HeapController] Limit: … (factor)". */
 const TRACE_FACTORS = ['--trace-gc-verbose', '--expose-gc'];
 
-/** The factor of the last full collection in a process's output (loading tsx may collect before the flag is set). */
+/**
+ * The factor of the last full collection in a process's output (loading tsx may collect before the flag is set).
+ * V8 prints it as `[HeapController] Limit: … (1.5)` in Node 20 and `[HeapController] factor 1.5 based on …` in Node 24.
+ */
 function lastGrowingFactor(output: string): string | undefined {
-  return [...output.matchAll(/\[HeapController\] Limit: .*\((\d+\.\d)\)/g)].at(-1)?.[1];
+  const last = [...output.matchAll(/\[HeapController\] (?:Limit: .*\((\d+\.\d)\)|factor (\d+\.\d) )/g)].at(-1);
+  return last?.[1] ?? last?.[2];
 }
 
 /** The factor a fresh Node process applies at a full collection forced after it ran limitHeapGrowth(). */
