@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every *.test.ts under test/, through Node's own test runner (TypeScript loaded by tsx).
-// Arguments narrow the run: `npm test -- test/ext-v1` or a single file.
+// Arguments narrow the run: `npm test -- test/api/ext-v1` or a single file.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // One example request body per endpoint, for the OpenAPI document: what the interactive reference (/docs) fills in
 // for "Try it out". Kept here, by method and URL, rather than in each route's schema, so that a route file stays
-// about its behaviour. Each example must be a request the endpoint accepts (test/openapi.test.ts sends them).
+// about its behaviour. Each example must be a request the endpoint accepts (test/api/openapi.test.ts sends them).
 
 export const REQUEST_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   'POST /api/ext-v1/customer/createOrUpdateCustomer': {

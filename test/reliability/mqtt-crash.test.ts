@@ -7,7 +7,7 @@ import { seedDevice } from '../support/dashboard.js';
 import { describeEachDialect } from '../support/harness.js';
 import { connectDevice, DEVICE_TOPIC, publishAcked } from '../support/mqtt.js';
 import { freePort, startServer } from '../support/server-process.js';
-import { issueToken, storedReadings } from '../telemetry/support.js';
+import { issueToken, storedReadings } from '../domain/telemetry/support.js';
 
 const DEVICES = 8;
 /** QoS 1 publishes each device keeps in flight: several, so that commits are batched when the kill comes. */

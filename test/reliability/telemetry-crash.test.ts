@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import { seedDevice } from '../support/dashboard.js';
 import { describeEachDialect } from '../support/harness.js';
 import { startServer } from '../support/server-process.js';
-import { issueToken, storedReadings } from '../telemetry/support.js';
+import { issueToken, storedReadings } from '../domain/telemetry/support.js';
 
 const DEVICES = 8;
 const BATCH_WRITERS = 2;
