@@ -113,6 +113,30 @@ describeEachDialect('ext-v1 createTicket', (h) => {
     );
   });
 
+  it('records the API key that opened it as the author of its agent messages, and the customer as theirs', async () => {
+    const { organizationId, apiKey } = await h.newOrg();
+    const key = await h.database.db.selectFrom('api_keys').select('id').where('organization_id', '=', organizationId).executeTakeFirstOrThrow();
+    const customerId = await newCustomer(apiKey, 'author@example.com');
+    const ticketId = await createOk(apiKey, {
+      title: 'Display dim',
+      customerEmail: 'author@example.com',
+      messages: [
+        { role: 'customer', content: 'The display is dim.' },
+        { role: 'agent', content: 'Which firmware?' },
+      ],
+    });
+    const rows = await h.database.db
+      .selectFrom('ticket_messages')
+      .select(['author_type', 'author_id'])
+      .where('ticket_id', '=', ticketId)
+      .orderBy('position')
+      .execute();
+    assert.deepEqual(rows, [
+      { author_type: 'customer', author_id: customerId },
+      { author_type: 'api_key', author_id: key.id },
+    ]);
+  });
+
   it('composes the description from the messages when none (or a blank one) is sent', async () => {
     const { apiKey } = await h.newOrg();
     const messages = [

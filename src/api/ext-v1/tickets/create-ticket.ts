@@ -138,7 +138,9 @@ export function createTicketRoute(ctx: DomainContext): ExtRoute {
     schema,
     handler: async (request) => {
       const organizationId = organizationOf(request);
-      const input = readNewTicket(objectBody(request.body));
+      // The key that opened it is the author of its agent messages (the timeline names it).
+      const author = { type: 'api_key', id: request.extPrincipal?.keyId ?? null, name: null } as const;
+      const input = { ...readNewTicket(objectBody(request.body)), author };
       try {
         const created = await createTicket(ctx, organizationId, input);
         return { success: true, ticketId: created.ticketId, message: TICKET_MESSAGES.created };
