@@ -5,12 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { DomainContext } from './domain/context.js';
-import { startDiagnosisRewrites } from './domain/alerts/llm.js';
+import { DIAGNOSIS_POLL_MS, rewriteDueDiagnoses } from './domain/alerts/llm.js';
 import { createMailer } from './domain/mail/mailer.js';
-import { startPurgeSchedule } from './domain/orgs/lifecycle.js';
+import { purgeExpiredOrganizations } from './domain/orgs/lifecycle.js';
 import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './domain/outbox/worker.js';
-import { startRuleSweep } from './domain/rules/sweep.js';
-import { startReadingsMaintenance } from './domain/telemetry/retention.js';
+import { SWEEP_INTERVAL_MS, sweepDueRules } from './domain/rules/sweep.js';
+import { maintainReadings } from './domain/telemetry/retention.js';
+import { startPeriodic, type Periodic, type PeriodicOptions } from './periodic.js';
 
 export interface BackgroundOptions {
   /** The delivery worker's timings and name resolution (tests shorten the retry schedule and the timeout). */
@@ -20,56 +21,48 @@ export interface BackgroundOptions {
 }
 
 export function scheduleBackgroundWork(app: FastifyInstance, ctx: DomainContext, config: Config, options: BackgroundOptions): void {
-  schedulePurge(app, ctx, config);
-  scheduleReadingsMaintenance(app, ctx, config);
-  scheduleOutbox(app, ctx, config, options.outbox);
-  scheduleRuleWork(app, ctx, config, options.llmTimeoutMs);
-}
-
-/**
- * Deleted organizations past their retention are purged once at start and then every purge interval. Every
- * server process runs it; the purge is a single idempotent DELETE, so concurrent runs on one database are safe.
- */
-function schedulePurge(app: FastifyInstance, ctx: DomainContext, config: Config): void {
-  let schedule: { stop(): Promise<void> } | undefined;
-  app.addHook('onReady', async () => {
-    schedule = startPurgeSchedule(ctx, {
-      retentionDays: config.orgRetentionDays,
-      intervalMs: config.orgPurgeIntervalMinutes * 60_000,
-      onResult: (error, purged) => {
-        if (error) app.log.error({ err: error }, 'purge of deleted organizations failed');
-        else if (purged > 0) app.log.info({ purged }, 'purged deleted organizations past their retention');
-      },
+  // Deleted organizations past their retention: the purge is one idempotent DELETE, safe when processes race.
+  runWhileOpen(app, 'purge of deleted organizations', { intervalMs: config.orgPurgeIntervalMinutes * 60_000, runNow: true }, async () => {
+    const purged = await purgeExpiredOrganizations(ctx, config.orgRetentionDays);
+    if (purged > 0) app.log.info({ purged }, 'purged deleted organizations past their retention');
+  });
+  // Readings past their retention, and on PostgreSQL the day partitions ahead (domain/telemetry/retention.ts).
+  runWhileOpen(app, 'telemetry retention or partition maintenance', { intervalMs: READINGS_MAINTENANCE_INTERVAL_MS, runNow: true }, async () => {
+    const result = await maintainReadings(ctx, config.telemetryRetentionDays);
+    if (result.droppedPartitions.length > 0 || result.deletedReadings > 0 || result.createdPartitions.length > 0) {
+      app.log.info(result, 'telemetry maintenance');
+    }
+  });
+  // Time-based rule conditions act within seconds: the sweep claims due states in the database.
+  runWhileOpen(app, 'rule sweep', { intervalMs: SWEEP_INTERVAL_MS }, async () => {
+    await sweepDueRules(ctx);
+  });
+  const llm = config.llm;
+  if (llm) {
+    // A model that fails is the model's problem, not Telemap's: the rules' diagnosis stays, and it is a warning.
+    runWhileOpen(app, "diagnosis rewrite (the rules' diagnosis stays)", { intervalMs: DIAGNOSIS_POLL_MS, level: 'warn' }, async () => {
+      await rewriteDueDiagnoses(ctx, llm, { timeoutMs: options.llmTimeoutMs });
     });
-  });
-  app.addHook('onClose', async () => {
-    await schedule?.stop();
-  });
+  }
+  scheduleOutbox(app, ctx, config, options.outbox);
 }
 
 /** How often readings past their retention are removed (and, on PostgreSQL, the day partitions ahead created). */
 const READINGS_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
 
-/**
- * Telemetry's periodic job, once at start and then hourly, in every server process (domain/telemetry/retention.ts:
- * safe when several run it at once).
- */
-function scheduleReadingsMaintenance(app: FastifyInstance, ctx: DomainContext, config: Config): void {
-  let schedule: { stop(): Promise<void> } | undefined;
+/** Runs `pass` periodically from the moment the app is ready until it closes; a failed pass is logged. */
+function runWhileOpen(
+  app: FastifyInstance,
+  what: string,
+  { level = 'error', ...timing }: Omit<PeriodicOptions, 'onError'> & { level?: 'error' | 'warn' },
+  pass: () => Promise<void>,
+): void {
+  let job: Periodic | undefined;
   app.addHook('onReady', async () => {
-    schedule = startReadingsMaintenance(ctx, {
-      retentionDays: config.telemetryRetentionDays,
-      intervalMs: READINGS_MAINTENANCE_INTERVAL_MS,
-      onResult: (error, result) => {
-        if (error) app.log.error({ err: error }, 'telemetry retention or partition maintenance failed');
-        else if (result && (result.droppedPartitions.length > 0 || result.deletedReadings > 0 || result.createdPartitions.length > 0)) {
-          app.log.info(result, 'telemetry maintenance');
-        }
-      },
-    });
+    job = startPeriodic(pass, { ...timing, onError: (error) => app.log[level]({ err: error }, `${what} failed`) });
   });
   app.addHook('onClose', async () => {
-    await schedule?.stop();
+    await job?.stop();
   });
 }
 
@@ -94,23 +87,5 @@ function scheduleOutbox(app: FastifyInstance, ctx: DomainContext, config: Config
   });
   app.addHook('onClose', async () => {
     await worker?.stop();
-  });
-}
-
-/**
- * The rules' sweep (time-based conditions) runs in every process, every second; with a model configured, so do the
- * diagnosis rewrites. Both claim their work in the database, so any number of processes may run them.
- */
-function scheduleRuleWork(app: FastifyInstance, ctx: DomainContext, config: Config, llmTimeoutMs: number | undefined): void {
-  const running: Array<{ stop(): Promise<void> }> = [];
-  app.addHook('onReady', async () => {
-    running.push(startRuleSweep(ctx, { onError: (error) => app.log.error({ err: error }, 'rule sweep failed') }));
-    if (config.llm) {
-      const onError = (error: unknown) => app.log.warn({ err: error }, 'diagnosis rewrite failed; the rules\' diagnosis stays');
-      running.push(startDiagnosisRewrites(ctx, config.llm, { timeoutMs: llmTimeoutMs, onError }));
-    }
-  });
-  app.addHook('onClose', async () => {
-    await Promise.all(running.map((r) => r.stop()));
   });
 }

@@ -9,7 +9,8 @@ import type { DomainContext } from '../context.js';
 import { getAlert, type AlertView, type Diagnosis } from './view.js';
 
 export const DEFAULT_LLM_TIMEOUT_MS = 20_000;
-const POLL_MS = 1000;
+/** How often each process looks for diagnoses to rewrite. */
+export const DIAGNOSIS_POLL_MS = 1000;
 /** Alerts older than this when a model is first configured are left with the rules' text. */
 const MAX_AGE_MS = 60 * 60 * 1000;
 const MAX_SUMMARY = 500;
@@ -113,35 +114,4 @@ export async function askModel(llm: LlmConfig, alert: AlertView, timeoutMs: numb
   const d = details.trim();
   if (s.length === 0 || s.length > MAX_SUMMARY || d.length === 0 || d.length > MAX_DETAILS || s.includes('\0') || d.includes('\0')) return null;
   return { summary: s, details: d, source: 'llm' };
-}
-
-/** Polls for diagnoses to rewrite until stopped; a pass never overlaps the previous one. */
-export function startDiagnosisRewrites(
-  ctx: DomainContext,
-  llm: LlmConfig,
-  options: RewriteOptions & { onError(error: unknown): void },
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped || busy) return;
-    busy = true;
-    running = rewriteDueDiagnoses(ctx, llm, options)
-      .then(
-        () => undefined,
-        (error: unknown) => options.onError(error),
-      )
-      .finally(() => {
-        busy = false;
-      });
-  }, POLL_MS);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

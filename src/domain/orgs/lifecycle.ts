@@ -130,39 +130,3 @@ export async function purgeOrganization(ctx: DomainContext, organizationId: stri
 export async function purgeExpiredOrganizations(ctx: DomainContext, retentionDays: number): Promise<number> {
   return deleteOrganizationsDeletedBefore(ctx.database.db, retentionCutoff(ctx, retentionDays));
 }
-
-export interface PurgeSchedule {
-  /** Stops the timer and waits for a purge in progress. */
-  stop(): Promise<void>;
-}
-
-/**
- * Runs purgeExpiredOrganizations once now and then every `intervalMs`. The timer is unref'd so that it never
- * keeps a process alive; failures are reported, not thrown (the next run tries again).
- */
-export function startPurgeSchedule(
-  ctx: DomainContext,
-  options: { retentionDays: number; intervalMs: number; onResult(error: unknown, purged: number): void },
-): PurgeSchedule {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    running = running.then(() =>
-      purgeExpiredOrganizations(ctx, options.retentionDays).then(
-        (purged) => options.onResult(null, purged),
-        (error: unknown) => options.onResult(error, 0),
-      ),
-    );
-  };
-  const timer = setInterval(run, options.intervalMs);
-  timer.unref();
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

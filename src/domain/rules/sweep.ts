@@ -95,32 +95,3 @@ async function lastReading(trx: Db, organizationId: string, deviceId: string): P
   const value = row.latest_kind === READING_KIND.string ? (row.latest_txt ?? '') : row.latest_kind === READING_KIND.boolean ? row.latest_num === 1 : Number(row.latest_num);
   return { key: row.key, ts: Number(row.latest_ts), value };
 }
-
-export interface RuleSweep {
-  stop(): Promise<void>;
-}
-
-/** Runs the sweep every interval until stopped; a pass never overlaps the previous one. */
-export function startRuleSweep(ctx: DomainContext, options: { intervalMs?: number; onError(error: unknown): void }): RuleSweep {
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped || busy) return;
-    busy = true;
-    running = sweepDueRules(ctx).then(
-      () => undefined,
-      (error: unknown) => options.onError(error),
-    ).finally(() => {
-      busy = false;
-    });
-  }, options.intervalMs ?? SWEEP_INTERVAL_MS);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

@@ -58,36 +58,3 @@ export async function maintainReadings(ctx: DomainContext, retentionDays: number
   const createdPartitions = ctx.database.dialect.name === 'postgres' ? await ensurePartitions(ctx) : [];
   return { createdPartitions, ...(await removeExpiredReadings(ctx, retentionDays)) };
 }
-
-export interface MaintenanceSchedule {
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
-
-/** Runs maintainReadings now and then every `intervalMs` (an unref'd timer); failures are reported, not thrown. */
-export function startReadingsMaintenance(
-  ctx: DomainContext,
-  options: { retentionDays: number; intervalMs: number; onResult(error: unknown, result?: MaintenanceResult): void },
-): MaintenanceSchedule {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    running = running.then(() =>
-      maintainReadings(ctx, options.retentionDays).then(
-        (result) => options.onResult(null, result),
-        (error: unknown) => options.onResult(error),
-      ),
-    );
-  };
-  const timer = setInterval(run, options.intervalMs);
-  timer.unref();
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
