@@ -6,11 +6,11 @@
 //      (threshold, threshold for a duration, count, anomaly, inactivity), so each reading is judged five times;
 //   2. alert latency while that ingest runs: a reading over a threshold is sent for a fresh device, and the time
 //      from its 202 to its alert being readable through GET /api/v1/alerts is measured (p50, p99).
+import { freePort } from './processes.js';
 import { scratchDatabase } from './scratch-database.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:net';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
@@ -30,18 +30,6 @@ const DEVICES = Number(args.devices);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const LATENCY_DEVICES = 200;
-
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -9,11 +9,11 @@
 //   bare node:http floor (bench/floor-server.ts) at the same concurrency.
 // Prints readings/s, the ratios, bytes on disk per stored reading and the server's peak RSS, and writes the result
 // under bench/results/.
+import { freePort, rssMb, runLoadProcess, waitFor } from './processes.js';
 import { scratchDatabase } from './scratch-database.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
@@ -50,29 +50,6 @@ export interface IngestBenchOptions {
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
 function spawnNode(argv: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
@@ -81,25 +58,8 @@ function spawnNode(argv: string[], env: Record<string, string>): ChildProcess {
   return child;
 }
 
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-
 function runLoad(scenario: IngestLoadScenario): IngestLoadResult {
-  const file = join(tmpdir(), `telemap-bench-ingest-${process.pid}-${randomBytes(4).toString('hex')}.json`);
-  writeFileSync(file, JSON.stringify(scenario));
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ingest-load.ts'), file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return JSON.parse(out.trim().split('\n').pop()!) as IngestLoadResult;
-  } finally {
-    rmSync(file, { force: true });
-  }
+  return runLoadProcess<IngestLoadScenario, IngestLoadResult>('ingest-load.ts', scenario);
 }
 
 interface World {
@@ -278,7 +238,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       floor = load(floorBase, '/', DEVICE_CONNECTIONS, floorRequests, durationSeconds);
     }
 
-    const peakRss = peakRssMb(server.pid!);
+    const peakRss = rssMb(server.pid!).peak;
     for (const child of [server, floorServer]) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

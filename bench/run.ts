@@ -36,10 +36,10 @@
 //                          steadier than time on a noisy machine (README); user space only.
 //   --stall                instead of the load scenarios: the longest /healthz wait while the largest request each
 //                          endpoint accepts (or refuses) runs, one at a time (bench/stall.ts, docs/security.md)
+import { cpuSeconds, freePort, rssMb, runLoadProcess, waitFor } from './processes.js';
 import { scratchDatabase } from './scratch-database.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,29 +116,6 @@ function countingMode(requests: number): { requests: number; dir: string } {
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts node with `argv`; with --count, under callgrind (`name` names its dumps). */
 function spawnNode(argv: string[], env: Record<string, string>, name: string): ChildProcess {
   const { command, args: commandArgs } = counting
@@ -152,37 +129,11 @@ function spawnNode(argv: string[], env: Record<string, string>, name: string): C
   return child;
 }
 
-function rssMb(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  // Fields after the command name (which may hold spaces, hence the split at ')'): utime and stime are 12th and 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-const CLOCK_TICKS_PER_SECOND = 100;
-
 function runLoad(scenario: LoadScenario): LoadResult {
-  const file = join(tmpdir(), `telemap-bench-${process.pid}-${randomBytes(4).toString('hex')}.json`);
-  writeFileSync(file, JSON.stringify(scenario));
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'load.ts'), file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
-  } finally {
-    rmSync(file, { force: true });
-  }
+  return runLoadProcess<LoadScenario, LoadResult>('load.ts', scenario);
 }
 
 // ---- database ------------------------------------------------------------------------------------------------------
-
 
 // ---- scenarios -----------------------------------------------------------------------------------------------------
 
