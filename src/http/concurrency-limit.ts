@@ -1,8 +1,8 @@
 // Lets a few requests of one route through at a time. The others wait in arrival order before their bodies are
 // read, so their bytes stay in the socket's buffers rather than on the JavaScript heap. Made for bulk writes, which
-// SQLite's single writer runs one after another anyway: 32 concurrent 1000-device requests otherwise each held a
-// parsed body and its stringified rows while waiting their turn, which cost the server 26% more CPU per request
-// in garbage collection and pushed its memory up (docs/performance/experiments.md).
+// SQLite's single writer runs one after another anyway: many concurrent 1000-device requests otherwise each held a
+// parsed body and its stringified rows while waiting their turn, which cost CPU in garbage collection and pushed
+// memory up (measured in docs/performance/experiments.md).
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

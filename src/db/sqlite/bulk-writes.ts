@@ -1,5 +1,5 @@
 // SQLite's bulk writes: one single-row statement per row, found through its index, run back to back on the
-// connection through the statement batch. A few µs per row; the multi-row forms measured slower here (a CASE with a
+// connection through the statement batch. The multi-row forms measured slower here (a CASE with a
 // branch per row; an UPDATE FROM json_each that SQLite plans as a scan of the JSON per device).
 import type { BulkWrites, Db } from '../database.js';
 import { preparedForEach, type StatementBatch } from './statement-batch.js';

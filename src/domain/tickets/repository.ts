@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { prepared } from '../../db/prepared.js';
 import type { TicketMessagesTable, TicketsTable } from '../../db/schema.js';
 
-// Prepared (db/prepared.ts): building and compiling this insert anew was 23% of a ticket's instructions
+// Prepared (db/prepared.ts): building and compiling this insert anew was a large share of a ticket's instructions
 // (docs/performance/experiments.md). Its columns are listed once more in `insertTicket`, where each is typed, rather than
 // mapped from a list, which would need a cast.
 const insertTicketRow = prepared(
