@@ -8,6 +8,7 @@
 // would have waited for the thread.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BulkWrites, Db } from '../database.js';
+import { slicesBySize } from '../slices.js';
 import { preparedForEach, type StatementBatch } from './statement-batch.js';
 
 /**
@@ -31,7 +32,7 @@ export function sqliteBulkWrites(batch: StatementBatch): BulkWrites {
     async replaceDeviceMetadata(trx, organizationId, metadataByIdentifier, updatedAt) {
       const ids = new Map<string, string>();
       let first = true;
-      for (const slice of slices(metadataByIdentifier, CHARACTERS_PER_TURN)) {
+      for (const slice of slicesBySize(metadataByIdentifier, ([, metadata]) => metadata.length, CHARACTERS_PER_TURN)) {
         if (!first) await nextTurn();
         first = false;
         const rows = replaceMetadataOfIdentifier(
@@ -44,22 +45,4 @@ export function sqliteBulkWrites(batch: StatementBatch): BulkWrites {
       return ids;
     },
   };
-}
-
-/** The entries in order, cut into slices of at most `characters` of metadata (or one entry, when it is larger). */
-function slices(metadataByIdentifier: ReadonlyMap<string, string>, characters: number): Array<Array<[string, string]>> {
-  const out: Array<Array<[string, string]>> = [];
-  let current: Array<[string, string]> = [];
-  let size = 0;
-  for (const entry of metadataByIdentifier) {
-    if (current.length > 0 && size + entry[1].length > characters) {
-      out.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += entry[1].length;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
