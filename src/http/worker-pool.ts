@@ -48,11 +48,9 @@ export function workerPool<Input, Output>(program: URL, size: number): WorkerPoo
     }
   };
 
-  /** Takes the thread's task off it, and makes it available again (unless it is gone). */
   const finish = (thread: Thread): Task | undefined => {
     const task = thread.task;
     thread.task = undefined;
-    thread.worker.unref();
     return task;
   };
 
@@ -63,10 +61,12 @@ export function workerPool<Input, Output>(program: URL, size: number): WorkerPoo
       const task = finish(thread);
       if ('error' in reply) task?.reject(new Error(reply.error));
       else task?.resolve(reply.result);
+      thread.worker.unref();
       idle.push(thread);
       dispatch();
     });
-    // An uncaught exception in the thread: 'exit' follows.
+    // An uncaught exception in the thread: 'exit' follows. The thread stays referenced until then, so that the
+    // process lives on to start the next one for a waiting task.
     thread.worker.on('error', (error) => finish(thread)?.reject(error));
     thread.worker.on('exit', (code) => {
       threads.delete(thread);
