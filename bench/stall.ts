@@ -8,6 +8,7 @@
 // figure shows how much of a wait is the machine's, not the request's.
 import { request as httpRequest, Agent } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Seeded } from './seed.js';
 
 export interface StallRow {
@@ -26,7 +27,7 @@ interface Probe {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   /** Send a Content-Length this large and no body: a refusal that must come before the body is read. */
   declaredLength?: number;
 }
@@ -40,6 +41,15 @@ function filler(bytes: number): Record<string, string> {
   const value = 'x'.repeat(90);
   for (let i = 0; (i + 1) * 103 < bytes; i++) out[`k${String(i).padStart(6, '0')}`] = value;
   return out;
+}
+
+/**
+ * The text `make(n)` with the largest `n` whose UTF-8 is at most `bytes` long, for a text that grows by `perUnit`
+ * bytes with each unit of `n` (a filler inside each of many readings).
+ */
+function fitted(bytes: number, perUnit: number, make: (n: number) => string): string {
+  const n = Math.floor((bytes - Buffer.byteLength(make(0))) / perUnit);
+  return make(n);
 }
 
 function send(base: string, probe: Probe, agent: Agent): Promise<{ status: number; ms: number }> {
@@ -132,6 +142,9 @@ async function probes(base: string, seeded: Seeded): Promise<Probe[]> {
   const deviceIds = (made.body as { assignedDevices: Array<{ deviceId: string }> }).assignedDevices.map((d) => d.deviceId);
   const ticket = await json(base, 'POST', `${EXT}/ticket/createTicket`, seeded.apiKey, { title: 'Stall probe', customerEmail: hub });
   const ticketId = (ticket.body as { ticketId: string }).ticketId;
+  const token = await json(base, 'POST', `/api/v1/devices/${deviceIds[0]}/token`, seeded.apiKey, {});
+  if (token.status !== 201) throw new Error(`issuing a device token: ${token.status} ${JSON.stringify(token.body)}`);
+  const deviceToken = { authorization: `Bearer ${(token.body as { token: string }).token}` };
 
   const MiB = 1024 * 1024;
   const bulk10MiB: Record<string, unknown> = {};
@@ -140,6 +153,29 @@ async function probes(base: string, seeded: Seeded): Promise<Probe[]> {
   for (let i = 0; i < 20_000; i++) bulkRefused[String(100000 + i)] = filler(400);
   const newEmails = Array.from({ length: MAX }, (_, i) => `new-${run}-${i}@bench.example`);
   const messages = Array.from({ length: MAX }, (_, i) => ({ role: i % 2 ? 'agent' : 'customer', content: 'm'.repeat(900) }));
+  // Telemetry: as many readings as a request may carry (10,000), as large as its body limit lets them be. Readings
+  // are spread over 100 of the hub's devices, a second apart, each key a string.
+  const readingsAt = Date.now() - 86_400_000;
+  const batchJson = (readings: number) =>
+    fitted(10 * MiB - 64, readings, (n) => {
+      const v = JSON.stringify('r'.repeat(n));
+      const byDevice = new Map<string, string[]>();
+      for (let i = 0; i < readings; i++) {
+        const device = hubDevices[i % 100]!;
+        byDevice.set(device, [...(byDevice.get(device) ?? []), `{"ts":${readingsAt + i * 1000},"values":{"state":${v}}}`]);
+      }
+      return `{${[...byDevice].map(([device, list]) => `${JSON.stringify(device)}:[${list.join(',')}]`).join(',')}}`;
+    });
+  const batchCsv = fitted(10 * MiB - 64, MAX * 10, (n) => {
+    const v = 'r'.repeat(n);
+    const lines = Array.from({ length: MAX * 10 }, (_, i) => `${hubDevices[i % 100]},${readingsAt + i * 1000},state,${v}`);
+    return `device,ts,key,value\n${lines.join('\n')}\n`;
+  });
+  // A device's own path: 10,000 readings within its 1 MiB.
+  const deviceReadings = fitted(MiB - 64, MAX * 10, (n) => {
+    const v = JSON.stringify('r'.repeat(n));
+    return `[${Array.from({ length: MAX * 10 }, (_, i) => `{"ts":${readingsAt + i * 1000},"values":{"s":${v}}}`).join(',')}]`;
+  });
 
   return [
     { endpoint: 'ext-v1 getCustomer', request: 'customer owning 1000 devices', method: 'GET', path: `${EXT}/customer/getCustomer/${hubId}`, headers: key },
@@ -210,6 +246,38 @@ async function probes(base: string, seeded: Seeded): Promise<Probe[]> {
       path: `${EXT}/ticket/createTicket`,
       headers: key,
       body: JSON.stringify({ title: 'Long conversation', customerEmail: hub, messages }),
+    },
+    {
+      endpoint: '/api/v1 telemetry/batch',
+      request: '10000 readings, JSON, 10 MiB',
+      method: 'POST',
+      path: '/api/v1/telemetry/batch',
+      headers: key,
+      body: batchJson(MAX * 10),
+    },
+    {
+      endpoint: '/api/v1 telemetry/batch',
+      request: '10000 readings, CSV gzip, 10 MiB inflated',
+      method: 'POST',
+      path: '/api/v1/telemetry/batch',
+      headers: { ...key, 'content-type': 'text/csv', 'content-encoding': 'gzip' },
+      body: gzipSync(batchCsv),
+    },
+    {
+      endpoint: '/api/v1 telemetry/batch',
+      request: 'refused: 10001 readings, JSON, 10 MiB',
+      method: 'POST',
+      path: '/api/v1/telemetry/batch',
+      headers: key,
+      body: batchJson(MAX * 10 + 1),
+    },
+    {
+      endpoint: '/api/v1 telemetry',
+      request: '10000 readings of one device, 1 MiB',
+      method: 'POST',
+      path: '/api/v1/telemetry',
+      headers: deviceToken,
+      body: deviceReadings,
     },
     { endpoint: '/api/v1 customers', request: 'limit=100, q matching every customer', method: 'GET', path: '/api/v1/customers?limit=100&q=bench', headers: key },
     { endpoint: '/api/v1 customers', request: 'limit=100, q matching none', method: 'GET', path: '/api/v1/customers?limit=100&q=zzzz-nothing', headers: key },

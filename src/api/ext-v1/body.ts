@@ -1,14 +1,8 @@
 // Hand-written readers for ext-v1 bodies. The contract fixes the exact message of each failure and the order in
 // which fields are checked, which a generic schema validator cannot reproduce, so route schemas there only
 // document the shape and these readers enforce it.
+import { isWithinJsonDepth, MAX_JSON_DEPTH } from '../../http/json-depth.js';
 import { EXT_MESSAGES, ExtError } from './errors.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The body's text when it parsed as JSON (see plugin.ts), else null. */
-    extRawBody: string | null;
-  }
-}
 
 export type JsonObject = Record<string, unknown>;
 
@@ -83,8 +77,6 @@ export function distinctTrimmedStrings(items: readonly unknown[]): string[] {
   return [...seen];
 }
 
-export const MAX_JSON_DEPTH = 32;
-
 /** An optional JSON object field (metadata, properties), bounded in depth so storing it cannot blow the stack. */
 export function optionalObject(body: JsonObject, field: string, message = `${field} must be an object`) {
   const value = body[field];
@@ -92,18 +84,6 @@ export function optionalObject(body: JsonObject, field: string, message = `${fie
   if (!isJsonObject(value)) throw badRequest(message);
   if (!isWithinJsonDepth(value)) throw badRequest(`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
-}
-
-/** False for a JSON value nested more than MAX_JSON_DEPTH levels deep. */
-export function isWithinJsonDepth(value: unknown): boolean {
-  return depthOf(value, 0) <= MAX_JSON_DEPTH;
-}
-
-function depthOf(value: unknown, depth: number): number {
-  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null) return depth;
-  let deepest = depth + 1;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
-  return deepest;
 }
 
 /** An optional boolean; anything but true/false/absent is refused. */

@@ -24,14 +24,9 @@ export { EXT_BULK_BODY_LIMIT } from './limits.js';
 
 export async function extV1Plugin(app: FastifyInstance, { ctx, rateLimit }: ExtV1Options): Promise<void> {
   app.decorateRequest('extPrincipal', null);
-  app.decorateRequest('extRawBody', null);
 
-  // Kept for the few routes whose answer follows the order of an object's keys, which JSON.parse loses.
-  readEveryBodyAsJson(
-    app,
-    () => new ExtError(400, EXT_MESSAGES.invalidJson),
-    (request, text) => (request.extRawBody = text),
-  );
+  // bulk-metadata reads its bodies itself, in a scope of its own (devices/bulk-metadata.ts).
+  readEveryBodyAsJson(app, () => new ExtError(400, EXT_MESSAGES.invalidJson));
   // Route schemas here document the contract; body.ts enforces it with the contract's own messages.
   app.setValidatorCompiler(() => () => true);
 

@@ -1,9 +1,16 @@
 // PostgreSQL's bulk writes: a round trip per row was most of a bulk request's time, so the rows are first locked in
 // id order (two bulk requests sharing devices then wait for each other instead of deadlocking: within one
-// statement PostgreSQL locks rows in whatever order its plan visits them), and then updated by one UPDATE joined to
+// statement PostgreSQL locks rows in whatever order its plan visits them), and then updated by UPDATEs joined to
 // the unnested arrays.
+//
+// node-postgres writes an array parameter as one literal, escaping every element, on the event loop: for 10 MiB of
+// metadata that held it longer than one request may (docs/security.md). So each UPDATE carries at most
+// CHARACTERS_PER_STATEMENT of metadata, and the loop is free again while each one runs.
 import { sql } from 'kysely';
 import type { BulkWrites } from '../database.js';
+import { slicesBySize } from '../slices.js';
+
+const CHARACTERS_PER_STATEMENT = 1024 * 1024;
 
 export const postgresBulkWrites: BulkWrites = {
   async replaceDeviceMetadata(trx, organizationId, metadataByIdentifier, updatedAt) {
@@ -15,13 +22,15 @@ export const postgresBulkWrites: BulkWrites = {
       .orderBy('id')
       .forUpdate()
       .execute();
-    if (locked.length === 0) return new Map();
-    const ids = locked.map((row) => row.id);
-    const metadata = locked.map((row) => metadataByIdentifier.get(row.identifier)!);
-    await sql`
-      update devices set metadata = given.metadata, updated_at = ${updatedAt}
-      from unnest(${ids}::text[], ${metadata}::text[]) as given(id, metadata)
-      where devices.organization_id = ${organizationId} and devices.id = given.id`.execute(trx);
+    const metadataOf = (row: { identifier: string }) => metadataByIdentifier.get(row.identifier)!;
+    for (const slice of slicesBySize(locked, (row) => metadataOf(row).length, CHARACTERS_PER_STATEMENT)) {
+      const ids = slice.map((row) => row.id);
+      const metadata = slice.map(metadataOf);
+      await sql`
+        update devices set metadata = given.metadata, updated_at = ${updatedAt}
+        from unnest(${ids}::text[], ${metadata}::text[]) as given(id, metadata)
+        where devices.organization_id = ${organizationId} and devices.id = given.id`.execute(trx);
+    }
     return new Map(locked.map((row) => [row.identifier, row.id]));
   },
 };

@@ -82,19 +82,21 @@ export interface MetadataReplacement {
 /**
  * Replaces the whole metadata of each listed device that exists; never creates one. Entries are applied in input
  * order (a repeated identifier: the later entry wins) in one transaction; one result per entry, in input order.
+ * Each entry's metadata comes as the JSON text of an object, as it will be stored: the caller parsed and checked it
+ * (for a large request, off the event loop).
  */
 export async function replaceDevicesMetadata(
   ctx: DomainContext,
   organizationId: string,
-  entries: ReadonlyArray<readonly [identifier: string, metadata: Metadata]>,
+  entries: ReadonlyArray<readonly [identifier: string, metadataJson: string]>,
 ): Promise<MetadataReplacement[]> {
   const now = isoNow(ctx.clock);
   // A repeated identifier keeps its first position and its last metadata, as JSON.parse does with repeated keys.
   // An identifier with a NUL character can never have been stored (and PostgreSQL refuses it as a parameter), so
   // it is not looked up: it is simply not found.
   const metadataByIdentifier = new Map<string, string>();
-  for (const [identifier, metadata] of entries) {
-    if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, JSON.stringify(metadata));
+  for (const [identifier, metadataJson] of entries) {
+    if (!identifier.includes('\0')) metadataByIdentifier.set(identifier, metadataJson);
   }
   const ids =
     metadataByIdentifier.size === 0

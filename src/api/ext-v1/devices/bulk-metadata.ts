@@ -1,19 +1,28 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
 import type { DomainContext } from '../../../domain/context.js';
 import { replaceDevicesMetadata } from '../../../domain/devices/service.js';
-import type { Metadata } from '../../../domain/metadata.js';
+import { workerPool, type WorkerPool } from '../../../http/worker-pool.js';
 import { organizationOf } from '../auth.js';
-import { badRequest, isJsonObject, isWithinJsonDepth, MAX_JSON_DEPTH, objectBody, tooManyItems } from '../body.js';
-import { memberKeysInTextOrder } from '../../../http/json-member-keys.js';
+import { badRequest, tooManyItems } from '../body.js';
+import { EXT_MESSAGES, ExtError } from '../errors.js';
 import { EXT_BULK_BODY_LIMIT } from '../limits.js';
-import type { ExtRoute } from '../route.js';
+import { defineExtRoute, type ExtRoute } from '../route.js';
+import { MAX_BULK_DEVICES, readBulkMetadataBody, type BulkMetadataReading } from './bulk-metadata-body.js';
 
-export const MAX_BULK_DEVICES = 1000;
+export { MAX_BULK_DEVICES };
+
 /**
  * Bulk requests handled at once per process: one writing while the next is read and checked. SQLite commits them
  * one at a time whatever this is; more only held more parsed bodies in memory (docs/performance/experiments.md).
  */
 const BULK_CONCURRENCY = 2;
+/**
+ * Bodies up to this size are read on the event loop, as every other route's (1 MiB is the server's default body
+ * limit); larger ones in a worker thread, since parsing, checking and re-serializing 10 MiB held the event loop
+ * longer than one request may (docs/security.md).
+ */
+const EVENT_LOOP_BODY_BYTES = 1024 * 1024;
 
 const schema = {
   summary: 'Replace the metadata of up to 1000 existing devices in one transaction',
@@ -39,49 +48,23 @@ const schema = {
   },
 };
 
+type BodyReaders = WorkerPool<Uint8Array, BulkMetadataReading>;
+
 /**
- * Every entry is checked before anything is written: one bad entry refuses the whole request. Entries come in the
- * order the client wrote them (`rawBody`), which JSON.parse does not keep for integer-like keys.
+ * The route in a scope of its own, whose bodies arrive as bytes: a large one goes to a worker thread as it is,
+ * without being decoded on the event loop. The scope's threads end when the app closes.
  */
-function readEntries(body: Record<string, unknown>, rawBody: string | null): Array<[string, Metadata]> {
-  const devices = body.devices;
-  if (!isJsonObject(devices)) {
-    throw badRequest('devices is required and must be an object mapping identifiers to metadata');
-  }
-  const parsedKeys = Object.keys(devices);
-  if (parsedKeys.length === 0) throw badRequest('devices must contain at least one entry');
-  // Counted before the text is read again for key order: a refused request costs no more than its parse.
-  if (parsedKeys.length > MAX_BULK_DEVICES) throw tooManyItems('devices', MAX_BULK_DEVICES);
-  const keys = parsedKeys.some(isArrayIndex) ? keysInTextOrder(devices, parsedKeys, rawBody) : parsedKeys;
-  return keys.map((key) => {
-    const metadata = devices[key];
-    const identifier = key.trim();
-    if (!isJsonObject(metadata)) {
-      throw badRequest(`Invalid metadata for device "${identifier}": must be a JSON object`);
-    }
-    if (!isWithinJsonDepth(metadata)) {
-      throw badRequest(`Invalid metadata for device "${identifier}": nested more than ${MAX_JSON_DEPTH} levels deep`);
-    }
-    return [identifier, metadata];
+export function registerBulkMetadata(app: FastifyInstance, ctx: DomainContext): void {
+  void app.register(async (scope) => {
+    const readers: BodyReaders = workerPool(new URL('./bulk-metadata-worker.js', import.meta.url), BULK_CONCURRENCY);
+    scope.addHook('onClose', () => readers.close());
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    defineExtRoute(scope, bulkMetadataRoute(ctx, readers));
   });
 }
 
-/**
- * JavaScript objects list array-index keys ("12345") first, in numeric order, and all other keys in the order they
- * were created, which for JSON.parse is the text's order. Only when some key is an array index does the text
- * need reading again; that pass cost as much as parsing the body, so the common case skips it.
- */
-function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
-}
-
-function keysInTextOrder(devices: Record<string, unknown>, parsedKeys: string[], rawBody: string | null): string[] {
-  const textKeys = rawBody === null ? undefined : memberKeysInTextOrder(rawBody, 'devices');
-  const sameKeys = textKeys?.length === parsedKeys.length && textKeys.every((key) => Object.hasOwn(devices, key));
-  return sameKeys ? textKeys! : parsedKeys;
-}
-
-export function bulkMetadataRoute(ctx: DomainContext): ExtRoute {
+function bulkMetadataRoute(ctx: DomainContext, readers: BodyReaders): ExtRoute {
   return {
     method: 'POST',
     url: '/device/bulk-metadata',
@@ -90,10 +73,30 @@ export function bulkMetadataRoute(ctx: DomainContext): ExtRoute {
     concurrency: BULK_CONCURRENCY,
     handler: async (request) => {
       const organizationId = organizationOf(request);
-      const entries = readEntries(objectBody(request.body), request.extRawBody);
+      const entries = await readEntries(request.body as Buffer | undefined, readers);
       const results = await replaceDevicesMetadata(ctx, organizationId, entries);
       const updated = results.filter((r) => r.status === 'updated').length;
       return { success: true, updated, notFound: results.length - updated, results };
     },
   };
+}
+
+/** The body's entries (bulk-metadata-body.js), or the error to answer; no body at all reads as an empty one. */
+async function readEntries(body: Buffer | undefined, readers: BodyReaders): Promise<Array<[string, string]>> {
+  const bytes = body ?? new Uint8Array(0);
+  const reading =
+    bytes.byteLength <= EVENT_LOOP_BODY_BYTES ? readBulkMetadataBody(bytes) : await readInWorker(bytes, readers);
+  if (reading.ok) return reading.entries;
+  if (reading.refusal === 'invalid_json') throw new ExtError(400, EXT_MESSAGES.invalidJson);
+  if (reading.refusal === 'too_many') throw tooManyItems('devices', MAX_BULK_DEVICES);
+  throw badRequest(reading.message);
+}
+
+/**
+ * Hands the bytes to a thread without copying them, when they are the whole of their memory; a view into shared
+ * memory (a pooled buffer) is copied first, since transferring it would take the rest of the pool with it.
+ */
+function readInWorker(bytes: Uint8Array, readers: BodyReaders): Promise<BulkMetadataReading> {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return readers.run(whole, [whole.buffer as ArrayBuffer]);
 }

@@ -1,33 +1,40 @@
+// @ts-check
 // Reads the keys of one member object from a JSON text, in the order they were written: what JSON.parse cannot
-// give back, since it puts integer-like keys first.
+// give back, since it puts integer-like keys first. Plain JavaScript, type-checked through JSDoc, so that worker
+// threads can load it too (Node 20 does not apply the TypeScript loader to them).
 
 /**
  * The keys of the object at `body[member]` in the order the client wrote them. JSON.parse puts integer-like keys
  * ("12345", a plausible serial number) before the others, so where the contract promises input order, the order is
  * read from the text. `text` must be valid JSON (it parsed already). Undefined when `body[member]` is no object.
+ * @param {string} text
+ * @param {string} member
+ * @returns {string[] | undefined}
  */
-export function memberKeysInTextOrder(text: string, member: string): string[] | undefined {
+export function memberKeysInTextOrder(text, member) {
   let i = 0;
-  const skipSpace = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  const skipSpace = () => {
+    while (i < text.length && ' \t\n\r'.includes(/** @type {string} */ (text[i]))) i++;
   };
-  const readString = (): string => {
+  /** @returns {string} */
+  const readString = () => {
     const start = i;
     i++;
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    return /** @type {string} */ (JSON.parse(text.slice(start, i)));
   };
-  const skipValue = (): void => {
+  /** @returns {void} */
+  const skipValue = () => {
     skipSpace();
     if (text[i] === '"') return void readString();
     if (text[i] !== '{' && text[i] !== '[') {
-      while (i < text.length && !',}] \t\n\r'.includes(text[i]!)) i++;
+      while (i < text.length && !',}] \t\n\r'.includes(/** @type {string} */ (text[i]))) i++;
       return;
     }
     let depth = 0;
     while (i < text.length) {
-      const c = text[i]!;
+      const c = text[i];
       if (c === '"') {
         readString();
         continue;
@@ -37,8 +44,12 @@ export function memberKeysInTextOrder(text: string, member: string): string[] | 
       else if ((c === '}' || c === ']') && --depth === 0) return;
     }
   };
-  /** At `{`: calls `onMember` with each key, positioned at its value, which `onMember` must consume. */
-  const readObject = (onMember: (key: string) => void): void => {
+  /**
+   * At `{`: calls `onMember` with each key, positioned at its value, which `onMember` must consume.
+   * @param {(key: string) => void} onMember
+   * @returns {void}
+   */
+  const readObject = (onMember) => {
     i++;
     skipSpace();
     if (text[i] === '}') return void i++;
@@ -56,13 +67,15 @@ export function memberKeysInTextOrder(text: string, member: string): string[] | 
   try {
     skipSpace();
     if (text[i] !== '{') return undefined;
-    let keys: string[] | undefined;
+    /** @type {string[] | undefined} */
+    let keys;
     readObject((key) => {
       if (key !== member || text[i] !== '{') {
         if (key === member) keys = undefined; // JSON.parse keeps the last occurrence of a repeated key
         return skipValue();
       }
-      const found: string[] = [];
+      /** @type {string[]} */
+      const found = [];
       readObject((inner) => {
         found.push(inner);
         skipValue();
