@@ -16,6 +16,7 @@ import { authenticateDeviceToken } from '../domain/telemetry/device-tokens.js';
 import { recordIngestError } from '../domain/telemetry/ingest-errors.js';
 import { IngestQueue, TokenNoLongerValidError, type IngestQueueStats } from './ingest-queue.js';
 import { liveTokenHashes } from './live-tokens.js';
+import { guardPacketSize, MAX_PACKET_REMAINING_LENGTH, type PacketRefusal } from './packet-size-guard.js';
 import { decodePayload } from './payload.js';
 
 /** ThingsBoard's device telemetry topic: the device is the one the connection authenticated as. */
@@ -145,8 +146,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    const client = broker.handle(socket);
+    const remoteAddress = socket.remoteAddress;
+    guardPacketSize(socket, (refusal) => logRefusal(refusal, remoteAddress, sessions.get(client)));
   });
+
+  /** Names the device when the connection had authenticated; the username is the token, so it is never logged. */
+  function logRefusal(refusal: PacketRefusal, remoteAddress: string | undefined, session: DeviceSession | undefined): void {
+    const who = { remoteAddress, deviceId: session?.deviceId, organizationId: session?.organizationId, packetType: refusal.packetType };
+    if (refusal.reason === 'too_large') {
+      log.warn({ ...who, remainingLength: refusal.remainingLength, limit: MAX_PACKET_REMAINING_LENGTH }, 'mqtt: packet over the size limit; disconnecting');
+    } else {
+      log.warn(who, 'mqtt: packet with a malformed remaining length; disconnecting');
+    }
+  }
+
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
