@@ -5,7 +5,8 @@
 // The order of Aedes' hooks is what makes a QoS 1 PUBACK follow the commit: Aedes runs `authorizePublish` first
 // and writes the PUBACK only once its callback has been called (lib/handlers/publish.js), so the readings are
 // committed inside `authorizePublish`, and its callback is called after. A callback with an error closes the
-// connection without a PUBACK, so a device whose readings were not stored sends them again.
+// connection without a PUBACK, so a device whose readings were not stored sends them again. Those callbacks are
+// called in the order the publishes arrived (in-order.ts), so that the PUBACKs go out in that order too.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
@@ -14,8 +15,10 @@ import type { DomainContext } from '../domain/context.js';
 import { hashSecret } from '../domain/secrets.js';
 import { authenticateDeviceToken } from '../domain/telemetry/device-tokens.js';
 import { recordIngestError } from '../domain/telemetry/ingest-errors.js';
+import { InOrderReleases } from './in-order.js';
 import { IngestQueue, TokenNoLongerValidError, type IngestQueueStats } from './ingest-queue.js';
 import { liveTokenHashes } from './live-tokens.js';
+import { guardPacketSize, MAX_PACKET_REMAINING_LENGTH, type PacketRefusal } from './packet-size-guard.js';
 import { decodePayload } from './payload.js';
 
 /** ThingsBoard's device telemetry topic: the device is the one the connection authenticated as. */
@@ -37,6 +40,8 @@ interface DeviceSession {
   organizationId: string;
   deviceId: string;
   tokenHash: string;
+  /** The connection's publishes, released to Aedes (acknowledged or refused) in the order they arrived. */
+  releases: InOrderReleases;
 }
 
 export interface EmbeddedBrokerOptions {
@@ -72,7 +77,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       const check = authenticateDeviceToken(ctx, username).then(
         (device) => {
           if (!device || closing) return done(null, false);
-          sessions.set(client, { organizationId: device.organizationId, deviceId: device.deviceId, tokenHash: hashSecret(username) });
+          sessions.set(client, { organizationId: device.organizationId, deviceId: device.deviceId, tokenHash: hashSecret(username), releases: new InOrderReleases() });
           done(null, true);
         },
         (error: unknown) => {
@@ -88,22 +93,28 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     // Devices only publish; a subscription is answered with the failure code 0x80.
     authorizeSubscribe: (_client, _subscription, done) => done(null, null),
 
+    // Aedes calls this in the order the publishes arrived, and acknowledges one when its callback is called.
     authorizePublish: (client, packet, done) => {
       const session = client ? sessions.get(client) : undefined;
       if (!client || !session) return done(new Error('not authenticated'));
-      if (packet.topic !== DEVICE_TELEMETRY_TOPIC) {
-        log.warn({ deviceId: session.deviceId, organizationId: session.organizationId }, 'mqtt: publish to a topic other than v1/devices/me/telemetry; disconnecting');
-        return done(new Error('topic not allowed'));
-      }
-      if (packet.qos > 1) {
-        log.warn({ deviceId: session.deviceId }, 'mqtt: QoS 2 publish refused; disconnecting');
-        return done(new Error('QoS 2 not supported'));
-      }
-      // A stopping broker takes nothing new: without a PUBACK, the device sends it again to the next server.
-      if (closing) return done(new Error('broker stopping'));
-      track(ingest(session, packet).then(() => done(null), (error: unknown) => done(error as Error)));
+      track(session.releases.add(admit(session, packet), done));
     },
   });
+
+  /** Resolves once the publish may be acknowledged; rejects when the connection must close unacknowledged. */
+  async function admit(session: DeviceSession, packet: PublishPacket): Promise<void> {
+    if (packet.topic !== DEVICE_TELEMETRY_TOPIC) {
+      log.warn({ deviceId: session.deviceId, organizationId: session.organizationId }, 'mqtt: publish to a topic other than v1/devices/me/telemetry; disconnecting');
+      throw new Error('topic not allowed');
+    }
+    if (packet.qos > 1) {
+      log.warn({ deviceId: session.deviceId }, 'mqtt: QoS 2 publish refused; disconnecting');
+      throw new Error('QoS 2 not supported');
+    }
+    // A stopping broker takes nothing new: without a PUBACK, the device sends it again to the next server.
+    if (closing) throw new Error('broker stopping');
+    await ingest(session, packet);
+  }
 
   /** Resolves once the publish is committed or dropped; rejects when the connection must close unacknowledged. */
   async function ingest(session: DeviceSession, packet: PublishPacket): Promise<void> {
@@ -124,7 +135,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     }
     if (decoded.readings.length === 0) return;
     try {
-      await queue.submit({ ...session, readings: decoded.readings });
+      await queue.submit({ organizationId: session.organizationId, deviceId: session.deviceId, tokenHash: session.tokenHash, readings: decoded.readings });
     } catch (error) {
       if (error instanceof TokenNoLongerValidError) {
         log.info({ deviceId: session.deviceId, organizationId: session.organizationId }, 'mqtt: device token revoked or replaced; disconnecting');
@@ -145,8 +156,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    const client = broker.handle(socket);
+    const remoteAddress = socket.remoteAddress;
+    guardPacketSize(socket, (refusal) => logRefusal(refusal, remoteAddress, sessions.get(client)));
   });
+
+  /** Names the device when the connection had authenticated; the username is the token, so it is never logged. */
+  function logRefusal(refusal: PacketRefusal, remoteAddress: string | undefined, session: DeviceSession | undefined): void {
+    const who = { remoteAddress, deviceId: session?.deviceId, organizationId: session?.organizationId, packetType: refusal.packetType };
+    if (refusal.reason === 'too_large') {
+      log.warn({ ...who, remainingLength: refusal.remainingLength, limit: MAX_PACKET_REMAINING_LENGTH }, 'mqtt: packet over the size limit; disconnecting');
+    } else {
+      log.warn(who, 'mqtt: packet with a malformed remaining length; disconnecting');
+    }
+  }
+
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { issueDeviceToken, revokeDeviceToken } from '../../src/domain/telemetry/device-tokens.js';
 import { latestReadings } from '../../src/domain/telemetry/read.js';
-import { describeEachDialect, describeDialect, type Harness, type TestOrg } from '../support/harness.js';
+import { describeEachDialect, describeDialect } from '../support/harness.js';
 import {
   closedByBroker,
   connackCode,
@@ -21,35 +21,7 @@ import {
   publishRefused,
 } from '../support/mqtt.js';
 import { until } from '../support/until.js';
-
-const MQTT_ENV = { env: { TELEMAP_MQTT_PORT: '0' } };
-
-async function newDevice(h: Harness, org: TestOrg, identifier: string): Promise<{ deviceId: string; token: string }> {
-  const created = await h.extPost('/device', org.apiKey, { identifier, type: 'thermostat' });
-  assert.equal(created.statusCode, 200, created.body);
-  const deviceId = (created.json() as { deviceId: string }).deviceId;
-  const { token } = await issueDeviceToken(h.ctx, org.organizationId, deviceId);
-  return { deviceId, token };
-}
-
-async function ingestErrors(h: Harness, deviceId: string): Promise<{ count: number; last: string | null }> {
-  const row = await h.database.db
-    .selectFrom('devices')
-    .select(['ingest_error_count', 'last_ingest_error'])
-    .where('id', '=', deviceId)
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.ingest_error_count), last: row.last_ingest_error };
-}
-
-async function readingCount(h: Harness, deviceId: string): Promise<number> {
-  const row = await h.database.db
-    .selectFrom('readings')
-    .innerJoin('telemetry_series', 'telemetry_series.id', 'readings.series_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('telemetry_series.device_id', '=', deviceId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+import { ingestErrors, MQTT_ENV, newDevice, readingCount } from './devices.js';
 
 describeEachDialect(
   'MQTT embedded broker',
