@@ -1,4 +1,5 @@
-// One delivery attempt: build what the target receives, send it, and classify the answer for recordAttempt.
+// One delivery attempt: build what the target receives, send it, and classify the answer for recordAttempts
+// (outbox/record.ts).
 import type { DomainContext } from '../context.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeOwnerMail, type AlertForMail } from '../mail/owner-mail.js';

@@ -1,7 +1,7 @@
-// Claiming due deliveries and recording what their attempts came to. A claim is a lease: the row's next_attempt_at
-// moves to the lease's end and it carries the claimer's token, so no other process takes it meanwhile, and a
-// process that dies mid-attempt leaves it to be taken again once the lease has passed. Results are written only
-// under the token, so an attempt that outlived its lease cannot overwrite the one that took over.
+// Claiming due deliveries. A claim is a lease: the row's next_attempt_at moves to the lease's end and it carries the
+// claimer's token, so no other process takes it meanwhile, and a process that dies mid-attempt leaves it to be taken
+// again once the lease has passed. Results are written only under the token (outbox/record.ts), so an attempt that
+// outlived its lease cannot overwrite the one that took over.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DeliveriesTable, WebhookEndpointsTable } from '../../db/schema.js';
@@ -28,25 +28,37 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Slack endpoints take at most one message per this interval. */
   slackIntervalMs: number;
+  /**
+   * Look with a plain read before opening a write transaction (default true), so that an idle process polls without
+   * write transactions. A caller that knows deliveries are due saves the read.
+   */
+  probe?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function claimDueDeliveries(ctx: DomainContext, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+export interface Claim {
+  claimed: ClaimedDelivery[];
+  /** The query found as many due deliveries as asked for (Slack pacing may have left some of them): more may be due. */
+  more: boolean;
+}
+
+export async function claimDueDeliveries(ctx: DomainContext, options: ClaimOptions): Promise<Claim> {
   const nowMs = ctx.clock.now().getTime();
   const now = iso(nowMs);
   const { db, dialect } = ctx.database;
-  // A plain read first, so that an idle process polls without write transactions.
-  const due = await db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .limit(1)
-    .executeTakeFirst();
-  if (!due) return [];
+  if (options.probe ?? true) {
+    const due = await db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .limit(1)
+      .executeTakeFirst();
+    if (!due) return { claimed: [], more: false };
+  }
 
-  const claimed = await inTransaction(ctx.database, async (trx) => {
+  return inTransaction(ctx.database, async (trx) => {
     const rows = await claimRows(
       dialect,
       trx
@@ -96,7 +108,8 @@ export async function claimDueDeliveries(ctx: DomainContext, options: ClaimOptio
       }
       taken.push(row);
     }
-    if (taken.length === 0) return [];
+    const more = rows.length === options.limit;
+    if (taken.length === 0) return { claimed: [], more };
 
     const token = randomUUID();
     await trx
@@ -114,7 +127,7 @@ export async function claimDueDeliveries(ctx: DomainContext, options: ClaimOptio
         taken.map((r) => r.id),
       )
       .execute();
-    return taken.map(
+    const claimed = taken.map(
       (row): ClaimedDelivery => ({
         id: row.id,
         organizationId: row.organization_id,
@@ -130,8 +143,8 @@ export async function claimDueDeliveries(ctx: DomainContext, options: ClaimOptio
             : null,
       }),
     );
+    return { claimed, more };
   });
-  return claimed;
 }
 
 export type AttemptOutcome =
@@ -139,51 +152,3 @@ export type AttemptOutcome =
   /** `nextAttemptAt` null: out of retries, the delivery has failed. */
   | { kind: 'retry'; responseStatus: number | null; error: string; nextAttemptAt: number | null }
   | { kind: 'failed'; responseStatus: number | null; error: string; disableEndpoint?: string };
-
-export interface EndpointHealth {
-  /** An endpoint failing without a success for this long is disabled. */
-  disableAfterFailingMs: number;
-}
-
-/** Records an attempt's outcome, and what it means for its endpoint (failure streak, 410, too long failing). */
-export async function recordAttempt(
-  ctx: DomainContext,
-  delivery: ClaimedDelivery,
-  outcome: AttemptOutcome,
-  health: EndpointHealth,
-): Promise<void> {
-  const nowMs = ctx.clock.now().getTime();
-  const now = iso(nowMs);
-  await inTransaction(ctx.database, async (trx) => {
-    const base = { claim_token: null, response_status: outcome.responseStatus, updated_at: now };
-    let change: Partial<DeliveriesTable>;
-    if (outcome.kind === 'delivered') change = { ...base, status: 'delivered', error: null, delivered_at: now };
-    else if (outcome.kind === 'retry' && outcome.nextAttemptAt !== null) {
-      change = { ...base, status: 'pending', error: outcome.error, next_attempt_at: iso(outcome.nextAttemptAt) };
-    } else change = { ...base, status: 'failed', error: outcome.error };
-    const updated = await trx
-      .updateTable('deliveries')
-      .set(change)
-      .where('id', '=', delivery.id)
-      .where('claim_token', '=', delivery.token)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n || !delivery.endpoint) return;
-
-    const endpoint = trx.updateTable('webhook_endpoints').where('id', '=', delivery.endpoint.id).where('organization_id', '=', delivery.organizationId);
-    if (outcome.kind === 'delivered') {
-      await endpoint.set({ failing_since: null }).where('failing_since', 'is not', null).execute();
-      return;
-    }
-    if (outcome.kind === 'failed' && outcome.disableEndpoint) {
-      await endpoint.set({ enabled: 0, disabled_reason: outcome.disableEndpoint, disabled_at: now, updated_at: now }).execute();
-      return;
-    }
-    await endpoint.set({ failing_since: sql`coalesce(failing_since, ${now})` }).execute();
-    const failingFor = iso(nowMs - health.disableAfterFailingMs);
-    await endpoint
-      .set({ enabled: 0, disabled_reason: 'Every delivery failed for 5 days', disabled_at: now, updated_at: now })
-      .where('enabled', '=', 1)
-      .where('failing_since', '<=', failingFor)
-      .execute();
-  });
-}

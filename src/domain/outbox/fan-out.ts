@@ -15,6 +15,18 @@ export interface FanOutOptions {
   /** Owners are e-mailed only when outgoing mail is configured. */
   mailEnabled: boolean;
   batchSize: number;
+  /**
+   * Look with a plain read before opening a write transaction (default true): an idle outbox, the usual case, then
+   * costs no write transaction. A caller that knows events are waiting saves the read.
+   */
+  probe?: boolean;
+}
+
+export interface FannedOut {
+  /** Events taken: fewer than the batch size means none was left. */
+  events: number;
+  /** Deliveries made of them. */
+  deliveries: number;
 }
 
 export interface Owner {
@@ -23,11 +35,14 @@ export interface Owner {
   name?: string | null;
 }
 
-/** Fans out one batch of events; returns how many events it took. */
-export async function fanOutEvents(ctx: DomainContext, options: FanOutOptions): Promise<number> {
-  // A plain read first: an idle outbox (the usual case) costs no write transaction.
-  const waiting = await ctx.database.db.selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst();
-  if (!waiting) return 0;
+const NOTHING: FannedOut = { events: 0, deliveries: 0 };
+
+/** Fans out one batch of events. */
+export async function fanOutEvents(ctx: DomainContext, options: FanOutOptions): Promise<FannedOut> {
+  if (options.probe ?? true) {
+    const waiting = await ctx.database.db.selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst();
+    if (!waiting) return NOTHING;
+  }
   const now = isoNow(ctx.clock);
   return inTransaction(ctx.database, async (trx) => {
     const events = await claimRows(
@@ -40,7 +55,7 @@ export async function fanOutEvents(ctx: DomainContext, options: FanOutOptions): 
         .limit(options.batchSize),
       'outbox_events',
     ).execute();
-    if (events.length === 0) return 0;
+    if (events.length === 0) return NOTHING;
 
     const endpointsByOrganization = new Map<string, Array<{ id: string; events: string[] }>>();
     const deliveries: DeliveriesTable[] = [];
@@ -91,7 +106,7 @@ export async function fanOutEvents(ctx: DomainContext, options: FanOutOptions): 
         events.map((e) => e.id),
       )
       .execute();
-    return events.length;
+    return { events: events.length, deliveries: deliveries.length };
   });
 }
 

@@ -8,11 +8,14 @@ import type { DomainContext } from '../context.js';
 import type { Mailer } from '../mail/mailer.js';
 import { resolveWithDns, type ResolveAll } from '../webhooks/http-sender.js';
 import { runAttempt } from './attempt.js';
-import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './deliveries.js';
+import { claimDueDeliveries, type AttemptOutcome, type ClaimedDelivery } from './deliveries.js';
 import { eventsRecordedInProcess } from './events.js';
 import { fanOutEvents } from './fan-out.js';
 import { OUTBOX_RETENTION_MS, pruneOutbox } from './prune.js';
+import { recordAttempts } from './record.js';
+import { outcomeRecorder } from './recorder.js';
 import { STANDARD_RETRY_POLICY, type RetryPolicy } from './retry-schedule.js';
+import { WorkHint } from './work-hint.js';
 
 export interface OutboxWorkerOptions {
   /** How often to look for work recorded elsewhere or come due (default 250 ms). */
@@ -84,24 +87,60 @@ export function startOutboxWorker(
   let cycling: Promise<void> | null = null;
   let again = false;
   let seenEvents = eventsRecordedInProcess();
+  const eventsWaiting = new WorkHint();
+  const deliveriesDue = new WorkHint();
+  const recorder = outcomeRecorder(
+    (group) => recordAttempts(ctx, group, { disableAfterFailingMs: options.disableAfterFailingMs }),
+    (error) => settings.onError(error, 'recording a delivery attempt failed'),
+  );
+
+  // One batch per turn of the cycle, so that the first deliveries are claimed before the rest is fanned out.
+  const fanOut = async () => {
+    const look = eventsWaiting.take();
+    if (!look) return;
+    const taken = await fanOutEvents(ctx, { mailEnabled: settings.mailer !== null, batchSize: FAN_OUT_BATCH, probe: look.probe });
+    if (taken.deliveries > 0) deliveriesDue.some();
+    if (taken.events === FAN_OUT_BATCH) {
+      eventsWaiting.some();
+      again = true;
+    }
+  };
+
+  const claim = async () => {
+    const room = options.maxInFlight - inFlight.size;
+    // Claims are made in batches (a claim is a transaction): a quarter of the slots free, or nothing in flight.
+    if (room < Math.max(1, Math.floor(options.maxInFlight / 4))) return;
+    const look = deliveriesDue.take();
+    if (!look) return;
+    const claim = { limit: room, leaseMs: options.leaseMs, slackIntervalMs: options.slackIntervalMs, probe: look.probe };
+    const { claimed, more } = await claimDueDeliveries(ctx, claim);
+    for (const delivery of claimed) start(delivery);
+    // A full batch, or one that left a paced Slack endpoint's deliveries behind others, means more may be due; a
+    // Slack endpoint's next message waits for its pace, not for a poll.
+    if (claimed.length === room || (more && claimed.length > 0)) {
+      deliveriesDue.some();
+      again = true;
+    }
+  };
 
   const cycle = async () => {
     do {
       again = false;
       try {
-        while (!stopping && (await fanOutEvents(ctx, { mailEnabled: settings.mailer !== null, batchSize: FAN_OUT_BATCH })) === FAN_OUT_BATCH);
-        const room = options.maxInFlight - inFlight.size;
-        // Claims are made in batches (a claim is a transaction): a quarter of the slots free, or nothing in flight.
-        if (stopping || room < Math.max(1, Math.floor(options.maxInFlight / 4))) continue;
-        const claimed = await claimDueDeliveries(ctx, { limit: room, leaseMs: options.leaseMs, slackIntervalMs: options.slackIntervalMs });
-        for (const delivery of claimed) start(delivery);
-        // A full batch means more may be due; a Slack endpoint's next message waits for its pace, not for a poll.
-        if (claimed.length === room) again = true;
+        if (!stopping) await fanOut();
+        if (!stopping) await claim();
       } catch (error) {
         settings.onError(error, 'outbox worker cycle failed');
         return;
       }
     } while (again && !stopping);
+  };
+
+  /** Work recorded elsewhere, or come due with time, is found by polling. */
+  const poll = () => {
+    eventsWaiting.maybe();
+    deliveriesDue.maybe();
+    wake();
   };
 
   const wake = () => {
@@ -132,11 +171,8 @@ export function startOutboxWorker(
         settings.onError(error, 'delivery attempt failed unexpectedly');
         return; // The lease runs out and the attempt is made again.
       }
-      try {
-        await recordAttempt(ctx, delivery, outcome, { disableAfterFailingMs: options.disableAfterFailingMs });
-      } catch (error) {
-        settings.onError(error, 'recording a delivery attempt failed');
-      }
+      // The slot stays taken until the outcome is committed, and stop() waits for that too.
+      await recorder.record({ delivery, outcome });
     })();
     inFlight.add(running);
     void running.finally(() => {
@@ -149,11 +185,14 @@ export function startOutboxWorker(
     const recorded = eventsRecordedInProcess();
     if (recorded === seenEvents) return;
     seenEvents = recorded;
+    eventsWaiting.some();
+    // A webhook.test event is written with its delivery.
+    deliveriesDue.maybe();
     wake();
   });
-  const timer = setInterval(wake, options.pollIntervalMs);
+  const timer = setInterval(poll, options.pollIntervalMs);
   timer.unref();
-  wake();
+  poll();
   let pruning: Promise<void> = Promise.resolve();
   const prune = () => {
     pruning = pruning
@@ -168,7 +207,7 @@ export function startOutboxWorker(
   prune();
 
   return {
-    nudge: wake,
+    nudge: poll,
     async stop() {
       if (stopping) return;
       stopping = true;
