@@ -20,7 +20,10 @@ export interface BackgroundOptions {
   llmTimeoutMs?: number | undefined;
 }
 
-export function scheduleBackgroundWork(app: FastifyInstance, ctx: DomainContext, config: Config, options: BackgroundOptions): void {
+export function scheduleBackgroundWork(app: FastifyInstance, requestsCtx: DomainContext, config: Config, options: BackgroundOptions): void {
+  // Connections of its own (on PostgreSQL), so that a burst of requests queued for the pool does not hold back the
+  // deliveries and alerts those requests recorded.
+  const ctx: DomainContext = { ...requestsCtx, database: requestsCtx.database.background() };
   // Deleted organizations past their retention: the purge is one idempotent DELETE, safe when processes race.
   runWhileOpen(app, 'purge of deleted organizations', { intervalMs: config.orgPurgeIntervalMinutes * 60_000, runNow: true }, async () => {
     const purged = await purgeExpiredOrganizations(ctx, config.orgRetentionDays);

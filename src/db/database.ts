@@ -55,5 +55,12 @@ export interface Database {
    */
   cacheEpoch(): number | undefined;
   readonly bulk: BulkWrites;
+  /**
+   * The database as background work (deliveries, the rules' sweep, maintenance) should use it: connections that a
+   * burst of requests cannot keep busy, so that work recorded by the requests still goes out. On PostgreSQL a small
+   * pool of its own, opened on first use and closed with this one; on SQLite this database itself, since one file
+   * has one writer whatever the connection.
+   */
+  background(): Database;
   close(): Promise<void>;
 }

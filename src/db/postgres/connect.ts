@@ -17,7 +17,30 @@ const INT8_OID = 20;
  */
 const MAX_ATTEMPTS = 10;
 
+/** Connections of the background work's own pool (Database.background), beside the requests' pool. */
+export const BACKGROUND_POOL_SIZE = 2;
+
 export function connectPostgres(url: string, poolSize: number, namedStatements: boolean, statementTimeoutMs: number): Database {
+  let background: Database | undefined;
+  const requests = postgresDatabase(url, poolSize, namedStatements, statementTimeoutMs, () => {
+    background ??= postgresDatabase(url, BACKGROUND_POOL_SIZE, namedStatements, statementTimeoutMs, () => background!);
+    return background;
+  });
+  return {
+    ...requests,
+    close: async () => {
+      await Promise.all([requests.close(), background?.close()]);
+    },
+  };
+}
+
+function postgresDatabase(
+  url: string,
+  poolSize: number,
+  namedStatements: boolean,
+  statementTimeoutMs: number,
+  background: () => Database,
+): Database {
   const pool = new pg.Pool({
     // Set on each connection at its start; 0 is PostgreSQL's own "no limit".
     statement_timeout: statementTimeoutMs,
@@ -48,6 +71,7 @@ export function connectPostgres(url: string, poolSize: number, namedStatements: 
     // Several servers share the database and nothing tells one of another's writes cheaply: nothing is cached.
     cacheEpoch: () => undefined,
     bulk: postgresBulkWrites,
+    background,
     close: () => db.destroy(),
   };
 }

@@ -86,6 +86,7 @@ export function connectSqlite(path: string, options: SqliteOptions): Database {
     writeStatement: (statement) => (grouped ? grouped.run(statement) : gate.through(() => statement(db))),
     cacheEpoch: () => changeWatch.epoch(),
     bulk: sqliteBulkWrites(sqliteStatementBatch((sql) => statements.prepare(sql))),
+    background: () => database,
     // The thread's connection closes first, so that the server's is the last one and SQLite folds the WAL back
     // into the database file on closing.
     close: async () => {
