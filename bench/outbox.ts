@@ -4,9 +4,9 @@
 //   - queued: N events committed back to back (one transaction each), then drained; lag includes the queue;
 //   - idle: events committed one at a time, each after the previous was received (the worker's wake-up alone).
 // The server runs in this process (an app built as in tests, without HTTP traffic); the receiver is a bare
-// node:http server on loopback answering 200 at once. The events commit through the server's own connections, as
-// requests would, unless --separate-pool gives them a pool of their own (PostgreSQL: what the worker would see if
-// it did not wait behind the queued commits for a connection).
+// node:http server on loopback answering 200 at once. The events commit through the server's own request pool, as
+// requests would (the worker has connections of its own, Database.background), unless --separate-pool gives them
+// yet another pool (PostgreSQL).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
