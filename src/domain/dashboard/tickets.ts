@@ -1,5 +1,6 @@
 // Tickets, their conversations and timelines as the dashboard and /api/v1 show them.
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import type { TicketRow } from '../../db/schema.js';
 import { after, before, containsPattern, keysetPage, likeContains, type Page } from './cursor.js';
 import { sql } from 'kysely';
@@ -161,9 +162,12 @@ export async function countTickets(db: Db, organizationId: string, filter: Ticke
 }
 
 export async function getTicket(db: Db, organizationId: string, id: string): Promise<TicketView | undefined> {
-  const row = await ticketQuery(db, organizationId).where('tickets.id', '=', id).executeTakeFirst();
+  const [row] = await ticketById(db, organizationId, id);
   return row && ticketView(row as TicketJoined);
 }
+
+// Prepared (db/prepared.ts): every ticket event reads its ticket back inside the change's transaction.
+const ticketById = prepared((db: Db, organizationId: string, id: string) => ticketQuery(db, organizationId).where('tickets.id', '=', id));
 
 export interface AuthorView {
   type: string;
@@ -198,13 +202,7 @@ export async function ticketMessages(
   ticketId: string,
   options: { includeNotes?: boolean } = {},
 ): Promise<TicketMessageView[]> {
-  let query = db
-    .selectFrom('ticket_messages')
-    .select(['id', 'position', 'role', 'kind', 'author_type', 'author_id', 'author_name', 'content', 'created_at'])
-    .where('organization_id', '=', organizationId)
-    .where('ticket_id', '=', ticketId);
-  if (!options.includeNotes) query = query.where('kind', '=', 'message');
-  const rows = await query.orderBy('position').execute();
+  const rows = await (options.includeNotes ? messagesAndNotes : messagesOnly)(db, organizationId, ticketId);
   return rows.map((r) => ({
     id: r.id,
     position: r.position,
@@ -215,6 +213,18 @@ export async function ticketMessages(
     createdAt: r.created_at,
   }));
 }
+
+// Prepared (db/prepared.ts): every ticket event reads the conversation inside the change's transaction.
+const messagesOf = (db: Db, organizationId: string, ticketId: string) =>
+  db
+    .selectFrom('ticket_messages')
+    .select(['id', 'position', 'role', 'kind', 'author_type', 'author_id', 'author_name', 'content', 'created_at'])
+    .where('organization_id', '=', organizationId)
+    .where('ticket_id', '=', ticketId);
+const messagesAndNotes = prepared((db: Db, organizationId: string, ticketId: string) => messagesOf(db, organizationId, ticketId).orderBy('position'));
+const messagesOnly = prepared((db: Db, organizationId: string, ticketId: string) =>
+  messagesOf(db, organizationId, ticketId).where('kind', '=', 'message').orderBy('position'),
+);
 
 export interface TicketChangeView {
   id: string;

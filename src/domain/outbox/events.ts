@@ -2,6 +2,7 @@
 // announces, so that an event exists if and only if its change committed. Delivery happens after the commit, from
 // the outbox table (domain/outbox/worker.ts), at least once.
 import type { Db } from '../../db/connect.js';
+import { prepared } from '../../db/prepared.js';
 import { newId } from '../ids.js';
 
 export const EVENT_TYPES = [
@@ -41,17 +42,19 @@ export function eventsRecordedInProcess(): number {
 /** Records an event; `db` must be the transaction of the change it announces. Returns the event id. */
 export async function recordEvent(db: Db, event: NewEvent): Promise<string> {
   const id = `evt_${newId().replaceAll('-', '')}`;
-  await db
-    .insertInto('outbox_events')
-    .values({
-      id,
-      organization_id: event.organizationId,
-      type: event.type,
-      payload: JSON.stringify(event.data),
-      created_at: event.createdAt,
-      dispatched_at: null,
-    })
-    .execute();
+  await insertEvent(db, id, event.organizationId, event.type, JSON.stringify(event.data), event.createdAt);
   recorded++;
   return id;
 }
+
+// Prepared (db/prepared.ts): every ticket and alert records one, in its own transaction.
+const insertEvent = prepared((db: Db, id: string, organizationId: string, type: string, payload: string, createdAt: string) =>
+  db.insertInto('outbox_events').values({
+    id,
+    organization_id: organizationId,
+    type: type as EventType,
+    payload,
+    created_at: createdAt,
+    dispatched_at: null,
+  }),
+);

@@ -70,6 +70,9 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
+/** How long after a commit that recorded events the worker looks for them, gathering the commits meanwhile. */
+const COMMIT_COALESCE_MS = 20;
+
 const FAN_OUT_BATCH = 100;
 
 export function startOutboxWorker(
@@ -181,6 +184,10 @@ export function startOutboxWorker(
     });
   };
 
+  // Under load, commits that record events come by the hundred per second: the events of a short window are
+  // fanned out together, rather than in a write transaction after every commit, which on SQLite would take the
+  // single writer between every group of requests.
+  let commitWake: NodeJS.Timeout | undefined;
   const unsubscribe = onCommitted(() => {
     const recorded = eventsRecordedInProcess();
     if (recorded === seenEvents) return;
@@ -188,7 +195,10 @@ export function startOutboxWorker(
     eventsWaiting.some();
     // A webhook.test event is written with its delivery.
     deliveriesDue.maybe();
-    wake();
+    commitWake ??= setTimeout(() => {
+      commitWake = undefined;
+      wake();
+    }, COMMIT_COALESCE_MS);
   });
   const timer = setInterval(poll, options.pollIntervalMs);
   timer.unref();
@@ -214,6 +224,7 @@ export function startOutboxWorker(
       clearInterval(timer);
       clearInterval(pruneTimer);
       unsubscribe();
+      clearTimeout(commitWake);
       await cycling;
       await pruning;
       if (inFlight.size > 0) {
