@@ -9,7 +9,7 @@ import type { Reading } from '../telemetry/model.js';
 import { dueAt, isFreshThreshold, memoryOf, onReading, reportedState, stateFor, type Action, type Memory, type RuleState } from './machine.js';
 import type { Rule } from './model.js';
 import { enabledRulesForTypes } from './repository.js';
-import { deleteStates, pairKey, readStates, saveStates, unscheduled, type StatePair, type StateWrite } from './states.js';
+import { deleteStates, pairKey, readStates, saveStates, unscheduled, updateStates, type StatePair, type StateWrite } from './states.js';
 
 export interface DeviceReadings {
   device: { id: string; identifier: string; type: string | null };
@@ -30,7 +30,8 @@ interface Work {
  * Judges each device's newer readings against the enabled rules of its type, reading by reading. The statements are
  * per request, not per reading or rule: one finds the inactivity states the sweep would not see (machine.ts
  * `memoryOf`), one reads the states of the rules that remember, one the open alerts, one deletes the states gone back
- * to fresh and one writes the others (with the inactivity states found), each only when it has something to do.
+ * to fresh, one rewrites the rows read and one inserts the others (with the inactivity states found), each only when
+ * it has something to do.
  */
 export async function evaluateReadings(trx: Db, ctx: DomainContext, organizationId: string, devices: readonly DeviceReadings[]): Promise<void> {
   const batch = devices.filter((d) => d.readings.length > 0);
@@ -73,6 +74,7 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   const stored = await readStates(trx, dialect, organizationId, [...rememberingRules], [...rememberingDevices]);
   const open = await openAlertsOf(trx, dialect, organizationId, [...new Set(work.map((w) => w.device.device.id))]);
 
+  const updates: StateWrite[] = [];
   const deletes: StatePair[] = [];
   const parsed = new Map<string, RuleState>();
   for (const { rule, memory, device } of work) {
@@ -107,9 +109,10 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
     if (state === initial && before?.state && due === before.dueAt) continue;
     const text = JSON.stringify(state);
     if (text === before?.state && due === before.dueAt) continue;
-    writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
+    (before ? updates : writes).push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
   }
   await deleteStates(trx, dialect, organizationId, deletes);
+  await updateStates(trx, dialect, organizationId, updates, nowIso);
   await saveStates(trx, dialect, organizationId, writes, nowIso);
 }
 

@@ -97,21 +97,44 @@ export async function deleteStates(trx: Db, dialect: DialectSpec, organizationId
   await trx.executeQuery(query);
 }
 
+/**
+ * Rewrites the states of rows this transaction read. On PostgreSQL a plain UPDATE, cheaper than an insert that
+ * meets its conflict; SQLite does the upsert about as fast as anything else it offers for a list of rows.
+ */
+export async function updateStates(trx: Db, dialect: DialectSpec, organizationId: string, writes: readonly StateWrite[], now: string): Promise<void> {
+  if (writes.length === 0) return;
+  if (dialect.name !== 'postgres') return saveStates(trx, dialect, organizationId, writes, now);
+  const { ruleIds, deviceIds, states, dues } = columnsOf(writes);
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `update rule_states s set state = u.state, due_at = u.due_at, updated_at = $2::timestamptz
+       from unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) as u(rule_id, device_id, state, due_at)
+       where s.organization_id = $1 and s.rule_id = u.rule_id and s.device_id = u.device_id`,
+      [organizationId, now, ruleIds, deviceIds, states, dues],
+    ),
+  );
+}
+
+function columnsOf(writes: readonly StateWrite[]) {
+  const ruleIds: string[] = [];
+  const deviceIds: string[] = [];
+  const states: string[] = [];
+  const dues: (number | null)[] = [];
+  for (const w of writes) {
+    ruleIds.push(w.ruleId);
+    deviceIds.push(w.deviceId);
+    states.push(w.state);
+    dues.push(w.dueAt);
+  }
+  return { ruleIds, deviceIds, states, dues };
+}
+
 /** Writes states, inserting the rows that are not there. */
 export async function saveStates(trx: Db, dialect: DialectSpec, organizationId: string, writes: readonly StateWrite[], now: string): Promise<void> {
   if (writes.length === 0) return;
   const conflict = 'on conflict (rule_id, device_id) do update set state = excluded.state, due_at = excluded.due_at, updated_at = excluded.updated_at';
   if (dialect.name === 'postgres') {
-    const ruleIds: string[] = [];
-    const deviceIds: string[] = [];
-    const states: string[] = [];
-    const dues: (number | null)[] = [];
-    for (const w of writes) {
-      ruleIds.push(w.ruleId);
-      deviceIds.push(w.deviceId);
-      states.push(w.state);
-      dues.push(w.dueAt);
-    }
+    const { ruleIds, deviceIds, states, dues } = columnsOf(writes);
     await trx.executeQuery(
       CompiledQuery.raw(
         `insert into rule_states (rule_id, device_id, organization_id, state, due_at, updated_at)
