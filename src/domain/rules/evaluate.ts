@@ -46,7 +46,7 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   const memories = new Map(rules.map((rule) => [rule.id, memoryOf(rule)]));
   const reported = JSON.stringify(reportedState(nowMs));
   const work: Work[] = [];
-  const silences: StateWrite[] = [];
+  const silences = new Map<string, StateWrite[]>();
   const rememberingRules = new Set<string>();
   const rememberingDevices = new Set<string>();
   for (const device of batch) {
@@ -55,7 +55,9 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
       if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
       const memory = memories.get(rule.id)!;
       if (rule.condition.kind === 'inactivity') {
-        silences.push({ ruleId: rule.id, deviceId: device.device.id, state: reported, dueAt: nowMs + rule.condition.timeoutSeconds * 1000 });
+        let ofRule = silences.get(rule.id);
+        if (!ofRule) silences.set(rule.id, (ofRule = []));
+        ofRule.push({ ruleId: rule.id, deviceId: device.device.id, state: reported, dueAt: nowMs + rule.condition.timeoutSeconds * 1000 });
       } else {
         keys ??= new Set(device.readings.map((r) => r.key));
         if (!keys.has(rule.condition.key)) continue;
@@ -70,7 +72,10 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   if (work.length === 0) return;
 
   // The devices are locked (telemetry/storage.ts): nothing else judges them until this transaction ends (states.ts).
-  const writes: StateWrite[] = (await unscheduled(trx, dialect, silences)).map((i) => silences[i]!);
+  const writes: StateWrite[] = [];
+  for (const [ruleId, ofRule] of silences) {
+    for (const i of await unscheduled(trx, dialect, ruleId, ofRule.map((w) => w.deviceId))) writes.push(ofRule[i]!);
+  }
   const stored = await readStates(trx, dialect, organizationId, [...rememberingRules], [...rememberingDevices]);
   const open = await openAlertsOf(trx, dialect, organizationId, [...new Set(work.map((w) => w.device.device.id))]);
 

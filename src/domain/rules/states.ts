@@ -47,22 +47,22 @@ export async function readStates(trx: Db, dialect: DialectSpec, organizationId: 
 }
 
 /**
- * Which of these pairs have no row, or a row without due_at (nothing for the sweep to look at): their positions in
- * `pairs`. A row with a due_at answers nothing and is not returned, so the usual answer is empty.
+ * Which of these devices have no row of this rule, or a row without due_at (nothing for the sweep to look at): their
+ * positions in `deviceIds`. A row with a due_at answers nothing, so the usual answer is empty.
  */
-export async function unscheduled(trx: Db, dialect: DialectSpec, pairs: readonly StatePair[]): Promise<number[]> {
-  if (pairs.length === 0) return [];
+export async function unscheduled(trx: Db, dialect: DialectSpec, ruleId: string, deviceIds: readonly string[]): Promise<number[]> {
+  if (deviceIds.length === 0) return [];
   const query =
     dialect.name === 'postgres'
       ? CompiledQuery.raw(
-          `select u.i - 1 as i from unnest($1::text[], $2::text[]) with ordinality as u(rule_id, device_id, i)
-           where not exists (select 1 from rule_states s where s.rule_id = u.rule_id and s.device_id = u.device_id and s.due_at is not null)`,
-          [pairs.map((p) => p.ruleId), pairs.map((p) => p.deviceId)],
+          `select u.i - 1 as i from unnest($2::text[]) with ordinality as u(device_id, i)
+           where not exists (select 1 from rule_states s where s.rule_id = $1 and s.device_id = u.device_id and s.due_at is not null)`,
+          [ruleId, deviceIds],
         )
       : CompiledQuery.raw(
           `select j.key as i from json_each(?) j
-           where not exists (select 1 from rule_states s where s.rule_id = j.value ->> 0 and s.device_id = j.value ->> 1 and s.due_at is not null)`,
-          [JSON.stringify(pairs.map((p) => [p.ruleId, p.deviceId]))],
+           where not exists (select 1 from rule_states s where s.rule_id = ? and s.device_id = j.value and s.due_at is not null)`,
+          [JSON.stringify(deviceIds), ruleId],
         );
   const { rows } = await trx.executeQuery<{ i: number | string }>(query);
   return rows.map((row) => Number(row.i));
