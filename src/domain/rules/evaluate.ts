@@ -28,7 +28,7 @@ interface Work {
 
 /**
  * Judges each device's newer readings against the enabled rules of its type, reading by reading. The statements are
- * per request, not per reading or rule: one finds the inactivity states the sweep would not see (machine.ts
+ * per request, not per reading or rule: one per inactivity rule finds the states the sweep would not see (machine.ts
  * `memoryOf`), one reads the states of the rules that remember, one the open alerts, one deletes the states gone back
  * to fresh, one rewrites the rows read and one inserts the others (with the inactivity states found), each only when
  * it has something to do.
@@ -43,49 +43,24 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   const nowIso = now.toISOString();
-  const memories = new Map(rules.map((rule) => [rule.id, memoryOf(rule)]));
-  const reported = JSON.stringify(reportedState(nowMs));
-  const work: Work[] = [];
-  const silences = new Map<string, StateWrite[]>();
-  const rememberingRules = new Set<string>();
-  const rememberingDevices = new Set<string>();
-  for (const device of batch) {
-    let keys: Set<string> | undefined;
-    for (const rule of rules) {
-      if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
-      const memory = memories.get(rule.id)!;
-      if (rule.condition.kind === 'inactivity') {
-        let ofRule = silences.get(rule.id);
-        if (!ofRule) silences.set(rule.id, (ofRule = []));
-        ofRule.push({ ruleId: rule.id, deviceId: device.device.id, state: reported, dueAt: nowMs + rule.condition.timeoutSeconds * 1000 });
-      } else {
-        keys ??= new Set(device.readings.map((r) => r.key));
-        if (!keys.has(rule.condition.key)) continue;
-        if (memory !== 'none') {
-          rememberingRules.add(rule.id);
-          rememberingDevices.add(device.device.id);
-        }
-      }
-      work.push({ rule, memory, device });
-    }
-  }
-  if (work.length === 0) return;
+  const plan = planOf(rules, batch, nowMs);
+  if (plan.work.length === 0) return;
 
   // The devices are locked (telemetry/storage.ts): nothing else judges them until this transaction ends (states.ts).
   const writes: StateWrite[] = [];
-  for (const [ruleId, ofRule] of silences) {
+  for (const [ruleId, ofRule] of plan.silences) {
     for (const i of await unscheduled(trx, dialect, ruleId, ofRule.map((w) => w.deviceId))) writes.push(ofRule[i]!);
   }
-  const stored = await readStates(trx, dialect, organizationId, [...rememberingRules], [...rememberingDevices]);
-  const open = await openAlertsOf(trx, dialect, organizationId, [...new Set(work.map((w) => w.device.device.id))]);
+  const stored = await readStates(trx, dialect, organizationId, [...plan.rememberingRules], [...plan.rememberingDevices]);
+  const open = await openAlertsOf(trx, dialect, organizationId, [...new Set(plan.work.map((w) => w.device.device.id))]);
 
   const updates: StateWrite[] = [];
   const deletes: StatePair[] = [];
   const parsed = new Map<string, RuleState>();
-  for (const { rule, memory, device } of work) {
+  for (const { rule, memory, device } of plan.work) {
     const key = pairKey(rule.id, device.device.id);
     let alertId = open.get(key);
-    // Its state is written already; a reading only matters to an open alert (which it clears).
+    // Its state is planned above without reading it; a reading matters here only to an open alert (which it clears).
     if (memory === 'silence' && alertId === undefined) continue;
     const before = memory === 'while-held' || memory === 'always' ? stored.get(key) : undefined;
     const initial = parsedState(parsed, rule, before?.state ?? null);
@@ -119,6 +94,43 @@ export async function evaluateReadings(trx: Db, ctx: DomainContext, organization
   await deleteStates(trx, dialect, organizationId, deletes);
   await updateStates(trx, dialect, organizationId, updates, nowIso);
   await saveStates(trx, dialect, organizationId, writes, nowIso);
+}
+
+interface Plan {
+  /** The (rule, device) pairs to judge: the rules of the device's type that read a key it sent, and inactivity. */
+  work: Work[];
+  /** Per inactivity rule, the state each of its devices has after this report. */
+  silences: Map<string, StateWrite[]>;
+  /** The rules and devices whose state rows are read. */
+  rememberingRules: Set<string>;
+  rememberingDevices: Set<string>;
+}
+
+function planOf(rules: readonly Rule[], batch: readonly DeviceReadings[], nowMs: number): Plan {
+  const plan: Plan = { work: [], silences: new Map(), rememberingRules: new Set(), rememberingDevices: new Set() };
+  const memories = new Map(rules.map((rule) => [rule.id, memoryOf(rule)]));
+  const reported = JSON.stringify(reportedState(nowMs));
+  for (const device of batch) {
+    let keys: Set<string> | undefined;
+    for (const rule of rules) {
+      if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
+      const memory = memories.get(rule.id)!;
+      if (rule.condition.kind === 'inactivity') {
+        let ofRule = plan.silences.get(rule.id);
+        if (!ofRule) plan.silences.set(rule.id, (ofRule = []));
+        ofRule.push({ ruleId: rule.id, deviceId: device.device.id, state: reported, dueAt: nowMs + rule.condition.timeoutSeconds * 1000 });
+      } else {
+        keys ??= new Set(device.readings.map((r) => r.key));
+        if (!keys.has(rule.condition.key)) continue;
+        if (memory !== 'none') {
+          plan.rememberingRules.add(rule.id);
+          plan.rememberingDevices.add(device.device.id);
+        }
+      }
+      plan.work.push({ rule, memory, device });
+    }
+  }
+  return plan;
 }
 
 /**
