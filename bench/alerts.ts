@@ -1,4 +1,4 @@
-// `npx tsx bench/alerts.ts [--db sqlite|postgres] [--devices 1000] [--seconds 10] [--connections 4]`
+// `npx tsx bench/alerts.ts [--db sqlite|postgres] [--devices 1000] [--seconds 10] [--connections 4] [--profile]`
 //
 // The rules' cost and speed under batch ingest, against the compiled server (run `npm run build` first):
 //   1. ingest throughput: batches of one reading per device for every device (POST /api/v1/telemetry/batch),
@@ -6,9 +6,15 @@
 //      (threshold, threshold for a duration, count, anomaly, inactivity), so each reading is judged five times;
 //   2. alert latency while that ingest runs: a reading over a threshold is sent for a fresh device, and the time
 //      from its 202 to its alert being readable through GET /api/v1/alerts is measured (p50, p99).
-import { freePort } from './processes.js';
+// Each ingest run also reports the server process's CPU time per reading, steadier than throughput on a shared
+// machine. --profile runs the server with --cpu-prof and prints its top self-time functions at the end.
+import { cpuSeconds, freePort } from './processes.js';
+import { summarizeProfile } from './profile-summary.js';
 import { scratchDatabase } from './scratch-database.js';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
@@ -24,6 +30,7 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '4' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const DEVICES = Number(args.devices);
@@ -53,7 +60,9 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+  const profileDir = mkdtempSync(join(tmpdir(), 'telemap-alerts-profile-'));
+  const profileArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const server = spawn(process.execPath, [...profileArgs, fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
     env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -74,8 +83,9 @@ async function main(): Promise<void> {
       fetch(`${base}${path}`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
     let ts = Date.now() - 60 * 60_000;
-    const ingestFor = async (ms: number): Promise<number> => {
+    const ingestFor = async (ms: number): Promise<{ perSecond: number; cpuUsPerReading: number }> => {
       let readings = 0;
+      const cpuBefore = cpuSeconds(server.pid!);
       const until = Date.now() + ms;
       await Promise.all(
         Array.from({ length: CONNECTIONS }, async () => {
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
           }
         }),
       );
-      return readings / (ms / 1000);
+      return { perSecond: readings / (ms / 1000), cpuUsPerReading: ((cpuSeconds(server.pid!) - cpuBefore) * 1e6) / readings };
     };
 
     await ingestFor(2000); // warm-up
@@ -129,8 +139,11 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
 
     console.log(`\n${args.db}: ${DEVICES} devices, ${CONNECTIONS} connections, ${SECONDS} s per run`);
-    console.log(`ingest without rules: ${withoutRules.toFixed(0)} readings/s`);
-    console.log(`ingest with 5 rules:  ${withRules.toFixed(0)} readings/s (${((withRules / withoutRules - 1) * 100).toFixed(1)} %)`);
+    const cpu = (run: { cpuUsPerReading: number }) => `server CPU ${run.cpuUsPerReading.toFixed(1)} µs/reading`;
+    console.log(`ingest without rules: ${withoutRules.perSecond.toFixed(0)} readings/s, ${cpu(withoutRules)}`);
+    console.log(
+      `ingest with 5 rules:  ${withRules.perSecond.toFixed(0)} readings/s (${((withRules.perSecond / withoutRules.perSecond - 1) * 100).toFixed(1)} %), ${cpu(withRules)} (${((withRules.cpuUsPerReading / withoutRules.cpuUsPerReading - 1) * 100).toFixed(1)} %)`,
+    );
     console.log(`alert latency from 202 to readable, under ingest: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} alerts)`);
 
     async function deviceIdOf(identifier: string): Promise<string> {
@@ -145,6 +158,10 @@ async function main(): Promise<void> {
     stopping = true;
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
+    if (args.profile) {
+      for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) console.log(summarizeProfile(join(profileDir, file), 40));
+    }
+    rmSync(profileDir, { recursive: true, force: true });
     await scratch.drop();
   }
 }

@@ -13,6 +13,7 @@ import * as telemetry from './migrations/0006_telemetry.js';
 import * as rulesAlerts from './migrations/0007_rules_alerts.js';
 import * as outboxWebhooks from './migrations/0008_outbox_webhooks.js';
 import * as helpdesk from './migrations/0009_helpdesk.js';
+import * as ruleStatesFillfactor from './migrations/0010_rule_states_fillfactor.js';
 
 type DialectMigration = { up(db: Parameters<Migration['up']>[0], dialect: DialectSpec): Promise<void> };
 
@@ -27,6 +28,7 @@ const migrations = [
   ['0007_rules_alerts', rulesAlerts],
   ['0008_outbox_webhooks', outboxWebhooks],
   ['0009_helpdesk', helpdesk],
+  ['0010_rule_states_fillfactor', ruleStatesFillfactor],
 ] as const satisfies ReadonlyArray<readonly [string, DialectMigration]>;
 
 export type MigrationName = (typeof migrations)[number][0];

@@ -1,14 +1,15 @@
 // Where accepted readings meet the rules. Ingest calls this inside the transaction that stores the readings, so a
 // reading and the rule state (and any alert) it causes commit together.
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { DialectSpec } from '../../db/dialect.js';
 import { clearAlertIn, openAlertIn, repeatAlertIn } from '../alerts/lifecycle.js';
 import type { DomainContext } from '../context.js';
 import type { Reading } from '../telemetry/model.js';
-import { dueAt, onReading, stateFor, type Action, type RuleState } from './machine.js';
+import { dueAt, isFreshThreshold, memoryOf, onReading, reportedState, stateFor, type Action, type Memory, type RuleState } from './machine.js';
 import type { Rule } from './model.js';
 import { enabledRulesForTypes } from './repository.js';
-import { lockStates, pairKey, saveStates, type StatePair, type StateWrite } from './states.js';
+import { deleteStates, pairKey, readStates, saveStates, unscheduled, updateStates, type StatePair, type StateWrite } from './states.js';
 
 export interface DeviceReadings {
   device: { id: string; identifier: string; type: string | null };
@@ -19,60 +20,117 @@ export interface DeviceReadings {
   readings: readonly Reading[];
 }
 
-/** Judges each device's newer readings against the enabled rules of its type, reading by reading. */
+interface Work {
+  rule: Rule;
+  memory: Memory;
+  device: DeviceReadings;
+}
+
+/**
+ * Judges each device's newer readings against the enabled rules of its type, reading by reading. The statements are
+ * per request, not per reading or rule: one per inactivity rule finds the states the sweep would not see (machine.ts
+ * `memoryOf`), one reads the states of the rules that remember, one the open alerts, one deletes the states gone back
+ * to fresh, one rewrites the rows read and one inserts the others (with the inactivity states found), each only when
+ * it has something to do.
+ */
 export async function evaluateReadings(trx: Db, ctx: DomainContext, organizationId: string, devices: readonly DeviceReadings[]): Promise<void> {
   const batch = devices.filter((d) => d.readings.length > 0);
   if (batch.length === 0) return;
   const rules = await enabledRulesForTypes(trx, organizationId, batch.map((d) => d.device.type));
   if (rules.length === 0) return;
 
-  const work: Array<{ rule: Rule; device: DeviceReadings }> = [];
-  for (const device of batch) {
-    const keys = new Set(device.readings.map((r) => r.key));
-    for (const rule of rules) {
-      if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
-      if (rule.condition.kind !== 'inactivity' && !keys.has(rule.condition.key)) continue;
-      work.push({ rule, device });
-    }
-  }
-  if (work.length === 0) return;
-
+  const dialect = ctx.database.dialect;
   const now = ctx.clock.now();
+  const nowMs = now.getTime();
   const nowIso = now.toISOString();
-  const pairs: StatePair[] = work.map((w) => ({ ruleId: w.rule.id, deviceId: w.device.device.id }));
-  const stored = await lockStates(trx, ctx.database.dialect, organizationId, pairs, nowIso);
-  const open = await openAlertsOf(trx, organizationId, [...new Set(pairs.map((p) => p.deviceId))]);
+  const plan = planOf(rules, batch, nowMs);
+  if (plan.work.length === 0) return;
 
+  // The devices are locked (telemetry/storage.ts): nothing else judges them until this transaction ends (states.ts).
   const writes: StateWrite[] = [];
+  for (const [ruleId, ofRule] of plan.silences) {
+    for (const i of await unscheduled(trx, dialect, ruleId, ofRule.map((w) => w.deviceId))) writes.push(ofRule[i]!);
+  }
+  const stored = await readStates(trx, dialect, organizationId, [...plan.rememberingRules], [...plan.rememberingDevices]);
+  const open = await openAlertsOf(trx, dialect, organizationId, [...new Set(plan.work.map((w) => w.device.device.id))]);
+
+  const updates: StateWrite[] = [];
+  const deletes: StatePair[] = [];
   const parsed = new Map<string, RuleState>();
-  for (const { rule, device } of work) {
+  for (const { rule, memory, device } of plan.work) {
     const key = pairKey(rule.id, device.device.id);
-    const before = stored.get(key);
+    let alertId = open.get(key);
+    // Its state is planned above without reading it; a reading matters here only to an open alert (which it clears).
+    if (memory === 'silence' && alertId === undefined) continue;
+    const before = memory === 'while-held' || memory === 'always' ? stored.get(key) : undefined;
     const initial = parsedState(parsed, rule, before?.state ?? null);
     let state = initial;
-    let alertId = open.get(key);
     let repeats = 0;
     for (const reading of sortedByTime(device.readings)) {
-      const step = onReading(rule, state, reading, now.getTime(), alertId !== undefined);
+      const step = onReading(rule, state, reading, nowMs, alertId !== undefined);
       state = step.state;
       if (step.action?.type === 'repeat') repeats += 1;
       else if (step.action) {
         if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
         repeats = 0;
-        alertId = await act(trx, ctx.database.dialect, { organizationId, rule, device: device.device, now }, step.action, alertId);
+        alertId = await act(trx, dialect, { organizationId, rule, device: device.device, now }, step.action, alertId);
       }
     }
     if (repeats > 0 && alertId) await repeatAlertIn(trx, alertId, repeats, nowIso);
+    if (memory === 'none' || memory === 'silence') continue;
+    if (state.kind === 'threshold' && isFreshThreshold(state)) {
+      // A fresh threshold state is no row.
+      if (before && (state !== initial || before.dueAt !== null)) deletes.push({ ruleId: rule.id, deviceId: device.device.id });
+      continue;
+    }
     const due = dueAt(rule, state, alertId !== undefined);
-    // The machine hands back the very state it was given when a reading changes nothing, so most rows of rules
-    // that do not fire are left alone without serializing them to find that out.
+    // The machine hands back the very state it was given when a reading changes nothing, so such rows are left
+    // alone without serializing them to find that out.
     if (state === initial && before?.state && due === before.dueAt) continue;
     const text = JSON.stringify(state);
     if (text === before?.state && due === before.dueAt) continue;
-    if (before && onlyMovesSilenceAhead(rule, initial, state)) continue;
-    writes.push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
+    (before ? updates : writes).push({ ruleId: rule.id, deviceId: device.device.id, state: text, dueAt: due });
   }
-  await saveStates(trx, ctx.database.dialect, organizationId, writes, nowIso);
+  await deleteStates(trx, dialect, organizationId, deletes);
+  await updateStates(trx, dialect, organizationId, updates, nowIso);
+  await saveStates(trx, dialect, organizationId, writes, nowIso);
+}
+
+interface Plan {
+  /** The (rule, device) pairs to judge: the rules of the device's type that read a key it sent, and inactivity. */
+  work: Work[];
+  /** Per inactivity rule, the state each of its devices has after this report. */
+  silences: Map<string, StateWrite[]>;
+  /** The rules and devices whose state rows are read. */
+  rememberingRules: Set<string>;
+  rememberingDevices: Set<string>;
+}
+
+function planOf(rules: readonly Rule[], batch: readonly DeviceReadings[], nowMs: number): Plan {
+  const plan: Plan = { work: [], silences: new Map(), rememberingRules: new Set(), rememberingDevices: new Set() };
+  const memories = new Map(rules.map((rule) => [rule.id, memoryOf(rule)]));
+  const reported = JSON.stringify(reportedState(nowMs));
+  for (const device of batch) {
+    let keys: Set<string> | undefined;
+    for (const rule of rules) {
+      if (rule.deviceType !== null && rule.deviceType !== device.device.type) continue;
+      const memory = memories.get(rule.id)!;
+      if (rule.condition.kind === 'inactivity') {
+        let ofRule = plan.silences.get(rule.id);
+        if (!ofRule) plan.silences.set(rule.id, (ofRule = []));
+        ofRule.push({ ruleId: rule.id, deviceId: device.device.id, state: reported, dueAt: nowMs + rule.condition.timeoutSeconds * 1000 });
+      } else {
+        keys ??= new Set(device.readings.map((r) => r.key));
+        if (!keys.has(rule.condition.key)) continue;
+        if (memory !== 'none') {
+          plan.rememberingRules.add(rule.id);
+          plan.rememberingDevices.add(device.device.id);
+        }
+      }
+      plan.work.push({ rule, memory, device });
+    }
+  }
+  return plan;
 }
 
 /**
@@ -88,35 +146,26 @@ function parsedState(cache: Map<string, RuleState>, rule: Rule, text: string | n
   return state;
 }
 
-/**
- * An inactivity state whose only change is a slightly later last report is not written on every reading: the sweep
- * finds it due a little early, reads the device's last_seen_at (which ingest keeps) and pushes the deadline on. That
- * spares a write per reading for the price of an occasional early look.
- */
-function onlyMovesSilenceAhead(rule: Rule, before: RuleState, after: RuleState): boolean {
-  if (rule.condition.kind !== 'inactivity' || before.kind !== 'inactivity' || after.kind !== 'inactivity') return false;
-  if (before.fired || after.fired || before.seenAt === null || after.seenAt === null) return false;
-  const slack = Math.min(60_000, rule.condition.timeoutSeconds * 100);
-  return after.seenAt - before.seenAt < slack;
-}
-
 function sortedByTime(readings: readonly Reading[]): readonly Reading[] {
   for (let i = 1; i < readings.length; i++) if (readings[i - 1]!.ts > readings[i]!.ts) return [...readings].sort((a, b) => a.ts - b.ts);
   return readings;
 }
 
-async function openAlertsOf(trx: Db, organizationId: string, deviceIds: readonly string[]): Promise<Map<string, string>> {
+/** The open alerts of these devices, by pairKey. */
+async function openAlertsOf(trx: Db, dialect: DialectSpec, organizationId: string, deviceIds: readonly string[]): Promise<Map<string, string>> {
+  const query =
+    dialect.name === 'postgres'
+      ? CompiledQuery.raw(
+          `select id, rule_id, device_id from alerts where organization_id = $1 and status = 'open' and device_id = any($2::text[])`,
+          [organizationId, deviceIds],
+        )
+      : CompiledQuery.raw(
+          `select id, rule_id, device_id from alerts where organization_id = ? and status = 'open' and device_id in (select value from json_each(?))`,
+          [organizationId, JSON.stringify(deviceIds)],
+        );
+  const { rows } = await trx.executeQuery<{ id: string; rule_id: string; device_id: string }>(query);
   const open = new Map<string, string>();
-  for (let i = 0; i < deviceIds.length; i += 1000) {
-    const rows = await trx
-      .selectFrom('alerts')
-      .select(['id', 'rule_id', 'device_id'])
-      .where('organization_id', '=', organizationId)
-      .where('status', '=', 'open')
-      .where('device_id', 'in', deviceIds.slice(i, i + 1000))
-      .execute();
-    for (const row of rows) open.set(pairKey(row.rule_id, row.device_id), row.id);
-  }
+  for (const row of rows) open.set(pairKey(row.rule_id, row.device_id), row.id);
   return open;
 }
 

@@ -50,6 +50,35 @@ export function freshState(rule: Rule): RuleState {
   }
 }
 
+/**
+ * What a rule keeps in rule_states between readings, which decides what ingest reads and writes for it:
+ * - `none`: a threshold with no forSeconds, no count and no clear.forSeconds decides from the reading and whether an
+ *   alert is open alone; it has no row.
+ * - `while-held`: any other threshold remembers only while its condition (or its clear) is holding; a fresh state
+ *   is no row, so a reading that breaks a condition that was not holding reads and writes nothing it need not.
+ * - `always`: anomaly statistics change with every reading of the key.
+ * - `silence`: inactivity; after a reading the state is the same whatever it was ({seenAt: now, fired: false}), so
+ *   ingest writes it without reading it, and only where the sweep would not find the device's new report by itself.
+ */
+export type Memory = 'none' | 'while-held' | 'always' | 'silence';
+
+export function memoryOf(rule: Rule): Memory {
+  const condition = rule.condition;
+  switch (condition.kind) {
+    case 'threshold':
+      return condition.forSeconds === 0 && condition.count === 1 && (rule.clear === null || rule.clear.forSeconds === 0) ? 'none' : 'while-held';
+    case 'anomaly':
+      return 'always';
+    case 'inactivity':
+      return 'silence';
+  }
+}
+
+/** The state of an inactivity rule after any reading of the device. */
+export function reportedState(receivedAtMs: number): InactivityState {
+  return { kind: 'inactivity', seenAt: receivedAtMs, fired: false };
+}
+
 /** The stored state when it belongs to this kind of rule, else a fresh one (the rule was edited). */
 export function stateFor(rule: Rule, stored: string | null): RuleState {
   if (stored) {
@@ -68,8 +97,7 @@ export function onReading(rule: Rule, state: RuleState, reading: Reading, receiv
   if (condition.kind === 'threshold' && state.kind === 'threshold') return thresholdReading(condition, rule.clear, state, reading, alertOpen);
   if (condition.kind === 'anomaly' && state.kind === 'anomaly') return anomalyReading(condition, state, reading, alertOpen);
   if (condition.kind === 'inactivity' && state.kind === 'inactivity') {
-    const next: InactivityState = { kind: 'inactivity', seenAt: receivedAtMs, fired: false };
-    return { state: next, action: alertOpen ? { type: 'clear', why: 'the device reported again' } : null };
+    return { state: reportedState(receivedAtMs), action: alertOpen ? { type: 'clear', why: 'the device reported again' } : null };
   }
   return { state, action: null };
 }
@@ -110,8 +138,9 @@ function freshThreshold(): ThresholdState {
   return { kind: 'threshold', run: 0, since: null, last: null, clearSince: null };
 }
 
-// Lets a reading that leaves a fresh state fresh return the same object, which the caller takes as "unchanged".
-function isFreshThreshold(state: ThresholdState): boolean {
+// Lets a reading that leaves a fresh state fresh return the same object, which the caller takes as "unchanged"; and a
+// `while-held` rule whose state is fresh keeps no row.
+export function isFreshThreshold(state: ThresholdState): boolean {
   return state.run === 0 && state.since === null && state.last === null && state.clearSince === null;
 }
 
