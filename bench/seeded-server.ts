@@ -1,0 +1,78 @@
+// A Telemap server in its own process, on a scratch database seeded for the benchmark: the server every HTTP mode
+// (the load scenarios, --count, --stall) measures.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { connectDatabase } from '../src/db/connect.js';
+import { freePort, ROOT, spawnNode, stopProcess, waitFor } from './processes.js';
+import { scratchDatabase } from './scratch-database.js';
+import { seed, type Seeded } from './seed.js';
+
+const SAMPLE_SIZE = 2000;
+
+export interface SeededServerOptions {
+  dialect: 'sqlite' | 'postgres';
+  /** Customers, each owning a device. */
+  count: number;
+  /** Names the process's callgrind dumps. */
+  name: string;
+  logLevel: string;
+  /** node's own arguments before dist/main.js (--cpu-prof …). */
+  nodeArgs?: string[];
+  /** Environment variables added to the server's. */
+  env?: Record<string, string>;
+  /** Run under callgrind, its dumps in this directory (`--count`). */
+  callgrindDir?: string;
+}
+
+export interface SeededServer {
+  seeded: Seeded;
+  base: string;
+  process: ChildProcess;
+  /** Stops the server if it still runs, and drops its database. */
+  stop(): Promise<void>;
+}
+
+/** Builds this checkout's dist/, which the servers run (unless `--skip-build`). */
+export function buildDist(): void {
+  console.log('building dist/ …');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export async function startSeededServer(options: SeededServerOptions): Promise<SeededServer> {
+  const { dialect, count } = options;
+  const db = await scratchDatabase(dialect, 'http');
+  try {
+    console.log(`seeding ${count} customers with a device each (${dialect}) …`);
+    const started = Date.now();
+    const seeded = await seedHere(db.target, count);
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const port = await freePort();
+    const server = spawnNode(
+      [...(options.nodeArgs ?? []), 'dist/main.js'],
+      { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: options.logLevel, ...options.env },
+      { callgrind: options.callgrindDir === undefined ? undefined : { dir: options.callgrindDir, name: options.name } },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/healthz`);
+    const stop = async () => {
+      await stopProcess(server);
+      await db.drop();
+    };
+    return { seeded, base, process: server, stop };
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}
+
+async function seedHere(target: Parameters<typeof connectDatabase>[0], count: number): Promise<Seeded> {
+  const database = connectDatabase(target);
+  let lastLog = 0;
+  const seeded = await seed(database, count, SAMPLE_SIZE, (done) => {
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      console.log(`  ${done} / ${count}`);
+    }
+  });
+  await database.close();
+  return seeded;
+}
