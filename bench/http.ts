@@ -1,7 +1,7 @@
 // `npm run bench`: the HTTP scenarios (bench/http-scenarios.ts) against the compiled server and against the floor of
 // this machine (bench/floor-server.ts), each driven from a process of its own (bench/load.ts) at the same
-// concurrency; optionally against a second server in the same rounds (--compare-seed, --compare-env). Prints the
-// tables (bench/tables.ts) and writes them as JSON under bench/results/.
+// concurrency; optionally against a second server in the same rounds (--compare-seed, --compare-env,
+// --compare-ref). Prints the tables (bench/tables.ts) and writes them as JSON under bench/results/.
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { LoadResult, LoadScenario } from './load.js';
 import { apiHeaders, floorHeaders, httpScenarios, probe, type Scenario } from './http-scenarios.js';
 import { cpuSeconds, freePort, rssMb, runLoadProcess, spawnNode, stopAllProcesses, waitFor } from './processes.js';
 import { summarizeProfile } from './profile-summary.js';
+import { checkOutRef, type Checkout } from './ref-checkout.js';
 import { fileTime, machine, RESULTS, writeResult } from './results.js';
 import { buildDist, startSeededServer, type SeededServer } from './seeded-server.js';
 import { median, medianRun } from './stats.js';
@@ -37,6 +38,8 @@ export interface CompareOptions {
   seed: number;
   /** Environment variables added to its environment (--compare-env). */
   env?: Record<string, string>;
+  /** The commit whose code it runs (--compare-ref); default: this checkout's. */
+  ref?: string;
   /** Its column's heading, and the first server's. */
   label: string;
   primaryLabel: string;
@@ -84,7 +87,10 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<void> {
   const comparedProfileDir = `${profileDir}-compared`;
   const profileArgs = (dir: string) => (options.profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : []);
   const servers: SeededServer[] = [];
+  let checkout: Checkout | undefined;
   try {
+    // The other commit first: if it cannot be checked out or built, nothing has been seeded in vain.
+    if (compare?.ref) checkout = checkOutRef(compare.ref);
     const serverOptions = { dialect: options.dialect, logLevel: options.logLevel };
     const primary = await startSeededServer({ ...serverOptions, count: options.seed, name: 'telemap', nodeArgs: profileArgs(profileDir) });
     servers.push(primary);
@@ -95,6 +101,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<void> {
         count: compare.seed,
         name: 'telemap-compared',
         env: compare.env,
+        checkout,
         nodeArgs: profileArgs(comparedProfileDir),
       }));
     if (compared) servers.push(compared);
@@ -134,6 +141,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<void> {
       compared: comparedRss && {
         seed: compare!.seed,
         env: compare!.env,
+        ...(checkout ? { ref: checkout.ref, commit: checkout.commit } : {}),
         serverRssMb: { end: comparedRss.rss, peak: comparedRss.peak },
       },
       rows,
@@ -156,6 +164,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<void> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await stopAllProcesses();
+    checkout?.remove();
   }
 }
 

@@ -23,6 +23,14 @@
 //   --compare-env K=V[,K=V] the same, for a setting: the second server runs on a database of the same size (or of
 //                          --compare-seed) with these environment variables added, e.g. LOG_LEVEL=warn or
 //                          TELEMAP_SQLITE_WRITE_GATE=false; the table adds the ratio of CPU time per request.
+//   --compare-ref REF      the same, for code: the second server runs the commit REF names (a hash, a branch, a tag),
+//                          checked out with `git worktree add --detach` into a temporary directory, installed with
+//                          that commit's own lockfile (`npm ci`, which needs the npm registry; about two minutes)
+//                          and built; its database is migrated and seeded by that commit's own bench/seed.ts. The
+//                          worktree is removed at the end, also on failure or Ctrl-C. Combines with --compare-seed
+//                          and --compare-env (applied to REF's server). The CPU ratio is REF's CPU time per request
+//                          over this checkout's: below 0.95, this checkout spends over 5% more (docs/performance/
+//                          benchmark.md has how to check that rule against a baseline).
 //   --only a,b             scenarios to run (names as printed)
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server (and the compared one) with --cpu-prof and print the top self-time functions
@@ -58,6 +66,7 @@ const { values: args } = parseArgs({
     count: { type: 'string' },
     'compare-seed': { type: 'string' },
     'compare-env': { type: 'string' },
+    'compare-ref': { type: 'string' },
     stall: { type: 'boolean', default: false },
     ingest: { type: 'boolean', default: false },
   },
@@ -98,7 +107,7 @@ const skipBuild = args['skip-build']!;
 const profile = args.profile!;
 
 const mode = args.ingest ? 'ingest' : args.mqtt ? 'mqtt' : args.stall ? 'stall' : args.count !== undefined ? 'count' : 'http';
-const compareOptions = (['compare-seed', 'compare-env'] as const).filter((o) => args[o] !== undefined);
+const compareOptions = (['compare-seed', 'compare-env', 'compare-ref'] as const).filter((o) => args[o] !== undefined);
 if (compareOptions.length > 0 && mode !== 'http') {
   throw new Error(`--${compareOptions[0]} compares timed runs of the HTTP scenarios; it does not combine with --${mode}`);
 }
@@ -120,13 +129,16 @@ if (mode === 'ingest') {
   const { runHttpBench } = await import('./http.js');
   const compareSeed = args['compare-seed'] === undefined ? undefined : positiveInteger('compare-seed', args['compare-seed']);
   const compareEnv = args['compare-env'] === undefined ? undefined : parseEnvList(args['compare-env']);
+  const compareRef = args['compare-ref'];
+  if (compareRef !== undefined && !/^[^\s-][^\s]*$/.test(compareRef)) throw new Error(`--compare-ref takes a commit, branch or tag (got "${compareRef}")`);
   const compare =
     compareOptions.length === 0
       ? undefined
       : {
           seed: compareSeed ?? seed,
           env: compareEnv,
-          label: [compareSeed === undefined ? '' : String(compareSeed), args['compare-env'] ?? ''].filter(Boolean).join(' '),
+          ref: compareRef,
+          label: [compareSeed === undefined ? '' : String(compareSeed), args['compare-env'] ?? '', compareRef ?? ''].filter(Boolean).join(' '),
           primaryLabel: compareSeed === undefined ? 'as is' : String(seed),
         };
   await runHttpBench({ dialect, seed, durationSeconds, warmupSeconds, connections, rounds, only, logLevel, profile, skipBuild, compare });

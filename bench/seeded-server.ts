@@ -1,8 +1,11 @@
 // A Telemap server in its own process, on a scratch database seeded for the benchmark: the server every HTTP mode
-// (the load scenarios, --count, --stall) measures.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+// (the load scenarios, --count, --stall) measures. It runs this checkout's dist/, or another commit's
+// (`--compare-ref`, bench/ref-checkout.ts), whose database is then seeded by that commit's own code.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { connectDatabase } from '../src/db/connect.js';
 import { freePort, ROOT, spawnNode, stopProcess, waitFor } from './processes.js';
+import type { Checkout } from './ref-checkout.js';
 import { scratchDatabase } from './scratch-database.js';
 import { seed, type Seeded } from './seed.js';
 
@@ -21,6 +24,8 @@ export interface SeededServerOptions {
   env?: Record<string, string>;
   /** Run under callgrind, its dumps in this directory (`--count`). */
   callgrindDir?: string;
+  /** Another commit's code (`--compare-ref`), built; default: this checkout's dist/. */
+  checkout?: Checkout;
 }
 
 export interface SeededServer {
@@ -41,15 +46,15 @@ export async function startSeededServer(options: SeededServerOptions): Promise<S
   const { dialect, count } = options;
   const db = await scratchDatabase(dialect, 'http');
   try {
-    console.log(`seeding ${count} customers with a device each (${dialect}) …`);
+    console.log(`seeding ${count} customers with a device each (${dialect}${options.checkout ? `, by ${options.checkout.ref}'s code` : ''}) …`);
     const started = Date.now();
-    const seeded = await seedHere(db.target, count);
+    const seeded = options.checkout ? await seedInCheckout(options.checkout, db.url, count) : await seedHere(db.target, count);
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const port = await freePort();
     const server = spawnNode(
       [...(options.nodeArgs ?? []), 'dist/main.js'],
       { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: options.logLevel, ...options.env },
-      { callgrind: options.callgrindDir === undefined ? undefined : { dir: options.callgrindDir, name: options.name } },
+      { cwd: options.checkout?.dir, callgrind: options.callgrindDir === undefined ? undefined : { dir: options.callgrindDir, name: options.name } },
     );
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`);
@@ -75,4 +80,36 @@ async function seedHere(target: Parameters<typeof connectDatabase>[0], count: nu
   });
   await database.close();
   return seeded;
+}
+
+/** Seeds with the checkout's own migrations and bench/seed.ts, in a process started there (bench/seed-checkout.ts). */
+function seedInCheckout(checkout: Checkout, url: string, count: number): Promise<Seeded> {
+  const script = fileURLToPath(new URL('seed-checkout.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, checkout.dir, url, String(count), String(SAMPLE_SIZE)], {
+    cwd: checkout.dir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Progress lines are passed on as they come; the last other line is the result.
+  let pending = '';
+  let last = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (line.startsWith('  ')) console.log(line);
+      else if (line.trim()) last = line;
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (pending.trim()) last = pending;
+      if (code !== 0) return reject(new Error(`seeding with ${checkout.ref}'s code failed (exit ${code})`));
+      try {
+        resolve(JSON.parse(last) as Seeded);
+      } catch {
+        reject(new Error(`seeding with ${checkout.ref}'s code printed no result: ${last.slice(0, 300)}`));
+      }
+    });
+  });
 }
