@@ -68,6 +68,9 @@ export function httpScenarios(seeded: Seeded, only?: readonly string[]): Scenari
   return only ? list.filter((x) => only.some((o) => x.name.startsWith(o))) : list;
 }
 
+/** How long the probe waits for its answer: a server that holds a request longer is stuck, and the run says so. */
+const PROBE_TIMEOUT_MS = 60_000;
+
 /** One request through the real server before the load: its status, and the size of a typical answer. */
 export async function probe(base: string, apiKey: string, scenario: Scenario): Promise<{ bytes: number; status: number; body: string }> {
   const send = () =>
@@ -75,9 +78,20 @@ export async function probe(base: string, apiKey: string, scenario: Scenario): P
       method: scenario.method,
       headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
       body: scenario.bodies?.[0],
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
+  const stuck = (error: unknown) =>
+    error instanceof Error && error.name === 'TimeoutError'
+      ? new Error(`${scenario.name}: the server at ${base} did not answer the probe within ${PROBE_TIMEOUT_MS / 1000} s`)
+      : undefined;
   // A kept-alive socket from the previous probe may be closed by the server just as it is reused: try again once.
-  const res = await send().catch(send);
+  const res = await send().catch((error: unknown) => {
+    const timedOut = stuck(error);
+    if (timedOut) throw timedOut;
+    return send().catch((again: unknown) => {
+      throw stuck(again) ?? again;
+    });
+  });
   const body = await res.text();
   return { bytes: Buffer.byteLength(body), status: res.status, body };
 }

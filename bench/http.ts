@@ -11,7 +11,7 @@ import { cpuSeconds, freePort, rssMb, runLoadProcess, spawnNode, stopAllProcesse
 import { summarizeProfile } from './profile-summary.js';
 import { checkOutRef, type Checkout } from './ref-checkout.js';
 import { fileTime, machine, RESULTS, writeResult } from './results.js';
-import { buildDist, startSeededServer, type SeededServer } from './seeded-server.js';
+import { buildDist, CALLGRIND_START_MS, startSeededServer, type SeededServer } from './seeded-server.js';
 import { median, medianRun } from './stats.js';
 import { printComparedTable, printTable, type Row } from './tables.js';
 
@@ -52,7 +52,7 @@ export async function startFloor(callgrindDir?: string): Promise<{ base: string;
     callgrind: callgrindDir === undefined ? undefined : { dir: callgrindDir, name: 'floor' },
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(base);
+  await waitFor(base, callgrindDir === undefined ? undefined : CALLGRIND_START_MS);
   return { base, process: floor };
 }
 

@@ -11,6 +11,9 @@ import { seed, type Seeded } from './seed.js';
 
 const SAMPLE_SIZE = 2000;
 
+/** How long a server started under callgrind may take to answer. */
+export const CALLGRIND_START_MS = 300_000;
+
 export interface SeededServerOptions {
   dialect: 'sqlite' | 'postgres';
   /** Customers, each owning a device. */
@@ -57,7 +60,8 @@ export async function startSeededServer(options: SeededServerOptions): Promise<S
       { cwd: options.checkout?.dir, callgrind: options.callgrindDir === undefined ? undefined : { dir: options.callgrindDir, name: options.name } },
     );
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/healthz`);
+    // Under callgrind node starts tens of times slower, and on a busy machine took over a minute.
+    await waitFor(`${base}/healthz`, options.callgrindDir === undefined ? undefined : CALLGRIND_START_MS);
     const stop = async () => {
       await stopProcess(server);
       await db.drop();
