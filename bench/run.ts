@@ -25,12 +25,12 @@
 //                          TELEMAP_SQLITE_WRITE_GATE=false; the table adds the ratio of CPU time per request.
 //   --compare-ref REF      the same, for code: the second server runs the commit REF names (a hash, a branch, a tag),
 //                          checked out with `git worktree add --detach` into a temporary directory, installed with
-//                          that commit's own lockfile (`npm ci`, which needs the npm registry; about two minutes)
-//                          and built; its database is migrated and seeded by that commit's own bench/seed.ts. The
-//                          worktree is removed at the end, also on failure or Ctrl-C. Combines with --compare-seed
-//                          and --compare-env (applied to REF's server). The CPU ratio is REF's CPU time per request
-//                          over this checkout's: below 0.95, this checkout spends over 5% more (docs/performance/
-//                          benchmark.md has how to check that rule against a baseline).
+//                          that commit's own lockfile (`npm ci`, which needs the npm registry; minutes, mostly
+//                          compiling better-sqlite3) and built; its database is migrated and seeded by that commit's
+//                          own bench/seed.ts. The worktree is removed at the end, also on failure or Ctrl-C.
+//                          Combines with --compare-seed and --compare-env (applied to REF's server). The CPU ratio is
+//                          REF's CPU time per request over this checkout's: below 0.952, this checkout spends over 5%
+//                          more (docs/performance/benchmark.md has how to check that rule against a baseline).
 //   --only a,b             scenarios to run (names as printed)
 //   --log-level L          the server's LOG_LEVEL (default warn; info writes one access-log line per request)
 //   --profile              run the server (and the compared one) with --cpu-prof and print the top self-time functions
