@@ -1,11 +1,12 @@
 // What every benchmark mode needs of the processes it runs: a free port, a server that answers, a load generator in
 // a process of its own (so that its work never competes with the measuring one's event loop), and what the kernel
 // says a process used.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { underCallgrind, VALGRIND_ENV } from './instruction-count.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,4 +70,43 @@ export function runLoadProcess<I, O>(script: string, input: I): O {
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+export interface SpawnOptions {
+  /** The checkout the process runs in (default: this one). */
+  cwd?: string;
+  /** Run under valgrind's callgrind, writing its dumps as `<dir>/<name>.out…` (bench/instruction-count.ts). */
+  callgrind?: { dir: string; name: string };
+}
+
+/**
+ * Starts node with `argv` in a process of its own, killed if the benchmark exits first. Its stderr is passed on; its
+ * stdout only with BENCH_VERBOSE set.
+ */
+export function spawnNode(argv: string[], env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
+  const { command, args } = options.callgrind
+    ? underCallgrind(options.callgrind.dir, options.callgrind.name, argv)
+    : { command: process.execPath, args: argv };
+  const childEnv = { ...process.env, ...env, ...(options.callgrind ? VALGRIND_ENV : {}) };
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (c: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(c));
+  child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
+  children.push(child);
+  return child;
+}
+
+/** Ends a process started here, if it still runs, and waits until it has exited (a server writes its profile then). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Ends every process spawnNode started that still runs, and waits for them (valgrind writes a last dump as each exits). */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all(children.map(stopProcess));
 }

@@ -10,6 +10,10 @@ import { request as httpRequest, Agent } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Seeded } from './seed.js';
+import { loadavg, cpus } from 'node:os';
+import { fileTime, writeResult } from './results.js';
+import { buildDist, startSeededServer } from './seeded-server.js';
+import { printMarkdown } from './tables.js';
 
 export interface StallRow {
   endpoint: string;
@@ -328,4 +332,31 @@ export async function measureStalls(base: string, seeded: Seeded, repeat = 3): P
     rows.push(row);
   }
   return { idleHealthzMs, rows };
+}
+
+export interface StallBenchOptions {
+  dialect: 'sqlite' | 'postgres';
+  /** Customers of the server's database. */
+  seed: number;
+  logLevel: string;
+  skipBuild: boolean;
+}
+
+/** `--stall`: measureStalls' table against a seeded server, written under bench/results/ like the load runs. */
+export async function runStallBench(options: StallBenchOptions): Promise<void> {
+  if (!options.skipBuild) buildDist();
+  const server = await startSeededServer({ dialect: options.dialect, count: options.seed, name: 'telemap', logLevel: options.logLevel });
+  try {
+    console.log('largest requests, one at a time, with /healthz asked alongside …');
+    const { idleHealthzMs, rows } = await measureStalls(server.base, server.seeded);
+    console.log(`\n/healthz with the server idle: longest wait ${idleHealthzMs} ms (${cpus().length} CPUs; machine load ${loadavg()[0]!.toFixed(2)})\n`);
+    printMarkdown(
+      ['endpoint', 'request', 'status', 'body bytes', 'request ms', 'longest /healthz ms'],
+      rows.map((r) => [r.endpoint, r.request, String(r.status), String(r.bodyBytes), String(r.requestMs), String(r.longestHealthzMs)]),
+    );
+    const result = { dialect: options.dialect, seed: options.seed, idleHealthzMs, loadAverage: loadavg(), rows };
+    writeResult(`stall-${options.dialect}-${fileTime(new Date().toISOString())}.json`, result);
+  } finally {
+    await server.stop();
+  }
 }
