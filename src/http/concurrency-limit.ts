@@ -41,6 +41,9 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
   };
   return {
     onRequest(request, reply, done) {
+      // The hooks before this one (authentication) may have waited for the database while the client left: its
+      // response has closed already and would never say so again, so a place taken now would never come back.
+      if (reply.raw.destroyed) return done();
       const place: Place = {
         state: 'waiting',
         start() {

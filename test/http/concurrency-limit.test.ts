@@ -123,3 +123,49 @@ describe('concurrencyLimit', () => {
     await bothPlacesAreFree();
   });
 });
+
+// Authentication runs before the limit and may wait for the database; a client that leaves meanwhile must not take
+// a place for good (two such requests once left every later bulk request waiting for ever).
+describe('concurrencyLimit after a hook that waits', () => {
+  it('gives no place to a request whose client left before it reached the limit', { timeout: 20_000 }, async () => {
+    const app = Fastify();
+    const limit = concurrencyLimit(2);
+    let authenticating = 0;
+    const letAuthenticate: Array<() => void> = [];
+    const slowAuthentication = async () => {
+      authenticating++;
+      await new Promise<void>((resolve) => letAuthenticate.push(resolve));
+    };
+    app.post('/limited', { onRequest: [slowAuthentication, limit.onRequest] }, limit.handler(async () => ({ ok: true })));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const send = () => {
+      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/limited', headers: { 'content-type': 'application/json' } });
+      const answer = new Promise<number | 'aborted'>((resolve) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', () => resolve('aborted'));
+      });
+      req.end('{}');
+      return { answer, abort: () => req.destroy() };
+    };
+    try {
+      const gone = [send(), send()];
+      await polledUntil(() => authenticating === 2, 'the requests did not reach authentication', 2000);
+      for (const request of gone) request.abort();
+      await Promise.all(gone.map((request) => request.answer));
+      // Give Node the turn in which it notices the closed sockets, then let authentication finish.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      letAuthenticate.splice(0).forEach((resolve) => resolve());
+
+      const later = [send(), send()];
+      await polledUntil(() => letAuthenticate.length === 2, 'the later requests did not reach authentication', 2000);
+      letAuthenticate.splice(0).forEach((resolve) => resolve());
+      assert.deepEqual(await Promise.all(later.map((request) => request.answer)), [200, 200]);
+    } finally {
+      await app.close();
+    }
+  });
+});
