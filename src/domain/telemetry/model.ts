@@ -10,10 +10,6 @@ export interface Reading {
   value: ReadingValue;
 }
 
-export const MAX_READINGS_PER_REQUEST = 10_000;
-export const MAX_KEY_LENGTH = 255;
-export const MAX_STRING_VALUE_LENGTH = 4096;
-/** A reading more than this far in the future is refused. */
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+export { MAX_FUTURE_SKEW_MS, MAX_KEY_LENGTH, MAX_READINGS_PER_REQUEST, MAX_STRING_VALUE_LENGTH } from './reading-rules.js';
 /** Body limit of the batch path; every other ingest path keeps the server's 1 MiB. */
 export const BATCH_BODY_LIMIT = 10 * 1024 * 1024;

@@ -4,6 +4,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { prepared } from '../../db/prepared.js';
+import { inTurns, slicesBySize } from '../../db/slices.js';
 import type { DialectName } from '../../db/dialect.js';
 import { READING_KIND, type ReadingKind } from '../../db/schema.js';
 import type { Reading, ReadingValue } from './model.js';
@@ -96,9 +97,8 @@ export interface NewSeries {
 /** Creates series with their first latest reading; returns their ids. The devices are locked (touchDevices). */
 export async function insertSeries(trx: Db, organizationId: string, series: readonly NewSeries[]): Promise<SeriesRow[]> {
   const rows: SeriesRow[] = [];
-  // 7 parameters a row: far below either database's bound in chunks of 1000.
-  for (let start = 0; start < series.length; start += 1000) {
-    const chunk = series.slice(start, start + 1000);
+  // 7 parameters a row: far below either database's bound in chunks of 1000, a turn of the event loop apart.
+  await inTurns(slicesBySize(series, () => 1, 1000), async (chunk) => {
     const inserted = await trx
       .insertInto('telemetry_series')
       .values(
@@ -118,7 +118,7 @@ export async function insertSeries(trx: Db, organizationId: string, series: read
       .returning(['id', 'device_id', 'key', 'latest_ts'])
       .execute();
     rows.push(...inserted);
-  }
+  });
   return rows;
 }
 
@@ -150,10 +150,12 @@ export async function advanceLatest(trx: Db, dialect: DialectName, updates: read
     return;
   }
   const statement = `update telemetry_series set latest_ts = ?, latest_kind = ?, latest_num = ?, latest_txt = ? where id = ? and latest_ts < ?`;
-  for (const { seriesId, latest } of updates) {
-    const stored = storedValue(latest.value);
-    await trx.executeQuery(CompiledQuery.raw(statement, [latest.ts, stored.kind, stored.num, stored.txt, seriesId, latest.ts]));
-  }
+  await inTurns(sqliteSlices(updates, ({ latest }) => latest.value), async (slice) => {
+    for (const { seriesId, latest } of slice) {
+      const stored = storedValue(latest.value);
+      await trx.executeQuery(CompiledQuery.raw(statement, [latest.ts, stored.kind, stored.num, stored.txt, seriesId, latest.ts]));
+    }
+  });
 }
 
 export interface ReadingRow {
@@ -162,15 +164,36 @@ export interface ReadingRow {
   value: ReadingValue;
 }
 
-/** SQLite binds at most 32,766 parameters per statement; 5 per reading. */
-const SQLITE_ROWS_PER_STATEMENT = 6000;
+/**
+ * better-sqlite3 runs each statement on the event loop, so SQLite's writes of a large request go a slice at a time,
+ * with a turn of the event loop between slices (db/slices.ts `inTurns`): a slice carries at most this much value
+ * text, a row counting as at least SQLITE_ROW_COST characters for what it costs beyond its text. Slices of a
+ * whole 10 MiB request would hold the loop longer than one request may (docs/security.md). Only a request of
+ * thousands of readings makes more than one slice, and such a request commits alone (ingest.ts), so no other
+ * request's transaction waits in the same group for its turns.
+ */
+const SQLITE_CHARACTERS_PER_TURN = 1024 * 1024;
+const SQLITE_ROW_COST = 512;
+/** So a slice of readings is one statement: SQLite binds at most 32,766 parameters per statement; 5 per reading. */
+const SQLITE_ROWS_PER_STATEMENT = SQLITE_CHARACTERS_PER_TURN / SQLITE_ROW_COST;
+
+function sqliteSlices<T>(rows: readonly T[], valueOf: (row: T) => ReadingValue): T[][] {
+  return slicesBySize(
+    rows,
+    (row) => {
+      const value = valueOf(row);
+      return typeof value === 'string' ? Math.max(value.length, SQLITE_ROW_COST) : SQLITE_ROW_COST;
+    },
+    SQLITE_CHARACTERS_PER_TURN,
+  );
+}
 const UPSERT_TAIL = ' on conflict (series_id, ts) do update set kind = excluded.kind, num = excluded.num, txt = excluded.txt';
 
 /**
  * Inserts readings, replacing the value of a (series, ts) already stored. The rows must be unique on (series, ts):
  * PostgreSQL refuses a statement that would update one row twice. On PostgreSQL the rows go as five arrays
  * (unnest), so any number of them is one statement of five parameters, far from its 65,535; on SQLite as
- * multi-row VALUES statements of at most SQLITE_ROWS_PER_STATEMENT rows.
+ * multi-row VALUES statements, one per slice (sqliteSlices).
  */
 export async function upsertReadings(trx: Db, dialect: DialectName, rows: readonly ReadingRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -197,15 +220,14 @@ export async function upsertReadings(trx: Db, dialect: DialectName, rows: readon
     );
     return;
   }
-  for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
+  await inTurns(sqliteSlices(rows, (row) => row.value), async (chunk) => {
     const parameters: unknown[] = [];
     for (const row of chunk) {
       const stored = storedValue(row.value);
       parameters.push(row.seriesId, row.ts, stored.kind, stored.num, stored.txt);
     }
     await trx.executeQuery(CompiledQuery.raw(sqliteInsertText(chunk.length), parameters));
-  }
+  });
 }
 
 const sqliteInsertTexts = new Map<number, string>();
