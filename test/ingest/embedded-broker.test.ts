@@ -234,6 +234,8 @@ describeDialect(
           acknowledged = true;
         });
         await until(async () => {
+          // Inside the locker's transaction PostgreSQL would answer every poll from the snapshot of the first one.
+          await locker.query('select pg_stat_clear_snapshot()');
           const waiting = await locker.query(
             "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
           );
@@ -270,6 +272,8 @@ describeDialect(
           acknowledged = true;
         });
         await until(async () => {
+          // Inside the locker's transaction PostgreSQL would answer every poll from the snapshot of the first one.
+          await locker.query('select pg_stat_clear_snapshot()');
           const waiting = await locker.query(
             "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
           );

@@ -260,6 +260,8 @@ describeEachDialect('ext-v1 devices', (h) => {
     await client.query('begin');
     await client.query('select id from devices where organization_id = $1 for update', [organizationId]);
     const held = async () => {
+      // Inside this transaction PostgreSQL would answer every poll from the snapshot of the first one.
+      await client.query('select pg_stat_clear_snapshot()');
       const { rows } = await client.query<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity
           where datname = current_database() and wait_event_type = 'Lock'`,
