@@ -42,6 +42,11 @@ interface DeviceSession {
   tokenHash: string;
   /** The connection's publishes, released to Aedes (acknowledged or refused) in the order they arrived. */
   releases: InOrderReleases;
+  /**
+   * The connection's dropped payloads are recorded one after another, in the order they arrived, so that the
+   * device's last ingest error is the last one it sent.
+   */
+  errorsRecorded: Promise<void>;
 }
 
 export interface EmbeddedBrokerOptions {
@@ -77,7 +82,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       const check = authenticateDeviceToken(ctx, username).then(
         (device) => {
           if (!device || closing) return done(null, false);
-          sessions.set(client, { organizationId: device.organizationId, deviceId: device.deviceId, tokenHash: hashSecret(username), releases: new InOrderReleases() });
+          sessions.set(client, { organizationId: device.organizationId, deviceId: device.deviceId, tokenHash: hashSecret(username), releases: new InOrderReleases(), errorsRecorded: Promise.resolve() });
           done(null, true);
         },
         (error: unknown) => {
@@ -126,11 +131,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     if (!decoded.ok) {
       stats.droppedPayloads++;
       log.warn({ deviceId: session.deviceId, organizationId: session.organizationId, problem: decoded.problem }, 'mqtt: payload dropped');
-      try {
-        await recordIngestError(ctx, session.organizationId, session.deviceId, decoded.problem);
-      } catch (error) {
-        log.error({ err: error, deviceId: session.deviceId }, 'mqtt: recording an ingest error failed');
-      }
+      const recorded = session.errorsRecorded.then(() =>
+        recordIngestError(ctx, session.organizationId, session.deviceId, decoded.problem).catch((error: unknown) => {
+          log.error({ err: error, deviceId: session.deviceId }, 'mqtt: recording an ingest error failed');
+        }),
+      );
+      session.errorsRecorded = recorded;
+      await recorded;
       return;
     }
     if (decoded.readings.length === 0) return;
