@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
+import { pathToNul } from '../../http/json-nul.js';
 import { stringEnumMessage } from '../string-enum.js';
 
 const CONVERTED_PARTS = new Set(['params', 'querystring', 'headers']);
@@ -27,18 +28,6 @@ export const v1ValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, ht
     return { error: new Error(`${where}: ${message}`) };
   };
 };
-
-/** The dotted path of the first string holding NUL within `value` ('' for `value` itself), or undefined. */
-function pathToNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\0')) return path === '' ? key : `${path}.${key}`;
-    const found = pathToNul(child, path === '' ? key : `${path}.${key}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
 
 const STRICT_INTEGER = /^-?(?:0|[1-9][0-9]{0,15})$/;
 const STRICT_NUMBER = /^-?(?:0|[1-9][0-9]{0,15})(?:\.[0-9]{1,16})?$/;

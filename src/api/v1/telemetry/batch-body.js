@@ -11,6 +11,7 @@
 import { Buffer } from 'node:buffer';
 import { readCsvBatch, readJsonBatch } from '../../../domain/telemetry/batch-parse.js';
 import { isPlainObject } from '../../../domain/telemetry/reading-rules.js';
+import { pathToNul } from '../../../http/json-nul.js';
 
 /**
  * How the body was sent: JSON (application/json), or text read as CSV (text/csv, text/plain).
@@ -93,22 +94,4 @@ function hasForbiddenKey(root) {
     }
   }
   return false;
-}
-
-/**
- * The dotted path of the first string holding NUL within `value` ('' for `value` itself), or undefined: the
- * check of v1's validation.ts, in its order.
- * @param {unknown} value
- * @param {string} path
- * @returns {string | undefined}
- */
-function pathToNul(value, path) {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\0')) return path === '' ? key : `${path}.${key}`;
-    const found = pathToNul(child, path === '' ? key : `${path}.${key}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
