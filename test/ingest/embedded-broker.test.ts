@@ -22,6 +22,7 @@ import {
 } from '../support/mqtt.js';
 import { until } from '../support/until.js';
 import { ingestErrors, MQTT_ENV, newDevice, readingCount } from './devices.js';
+import { sessionsWaitingForALock } from '../support/postgres.js';
 
 describeEachDialect(
   'MQTT embedded broker',
@@ -233,14 +234,7 @@ describeDialect(
         const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
           acknowledged = true;
         });
-        await until(async () => {
-          // Inside the locker's transaction PostgreSQL would answer every poll from the snapshot of the first one.
-          await locker.query('select pg_stat_clear_snapshot()');
-          const waiting = await locker.query(
-            "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-          );
-          return (waiting.rows[0] as { n: number }).n > 0;
-        }, 'the ingest transaction never waited for the lock', 15_000);
+        await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the ingest transaction never waited for the lock', 15_000);
         assert.equal(acknowledged, false, 'PUBACK sent while the commit was blocked');
         await locker.query('rollback');
         await published;
@@ -271,14 +265,7 @@ describeDialect(
         const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
           acknowledged = true;
         });
-        await until(async () => {
-          // Inside the locker's transaction PostgreSQL would answer every poll from the snapshot of the first one.
-          await locker.query('select pg_stat_clear_snapshot()');
-          const waiting = await locker.query(
-            "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-          );
-          return (waiting.rows[0] as { n: number }).n > 0;
-        }, 'the ingest transaction never waited for the lock', 15_000);
+        await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the ingest transaction never waited for the lock', 15_000);
 
         const closing = app.close();
         // Stopped accepting, with the commit still held and the connection still open.

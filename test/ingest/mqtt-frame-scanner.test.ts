@@ -5,20 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MqttFrameScanner, type FrameVerdict } from '../../src/ingest/mqtt-frame-scanner.js';
+import { encodeLength } from './raw-mqtt-client.js';
 
 const LIMIT = 1000;
-
-/** The remaining length as MQTT writes it (§2.2.3). */
-function encodeLength(length: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = length % 128;
-    length = Math.floor(length / 128);
-    if (length > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (length > 0);
-  return bytes;
-}
 
 /** A packet of `type` (1–15) whose body is `bodyLength` bytes. */
 function packet(type: number, bodyLength: number): Buffer {
@@ -85,7 +74,7 @@ describe('MqttFrameScanner', () => {
 
   it('reads 4-byte lengths up to the largest MQTT allows', () => {
     const largest = 268_435_455;
-    assert.deepEqual(encodeLength(largest), [0xff, 0xff, 0xff, 0x7f]);
+    assert.deepEqual([...encodeLength(largest)], [0xff, 0xff, 0xff, 0x7f]);
     const within = new MqttFrameScanner(largest);
     assert.deepEqual(within.scan(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f])), OK);
     const refusing = new MqttFrameScanner(LIMIT);
@@ -96,7 +85,7 @@ describe('MqttFrameScanner', () => {
       remainingLength: largest,
     });
     // 2,097,152 (128³) is the smallest length that takes 4 bytes.
-    assert.deepEqual(encodeLength(2_097_152), [0x80, 0x80, 0x80, 0x01]);
+    assert.deepEqual([...encodeLength(2_097_152)], [0x80, 0x80, 0x80, 0x01]);
     assert.deepEqual(new MqttFrameScanner(2_097_152).scan(packet(3, 2_097_152)), OK);
   });
 

@@ -15,7 +15,7 @@ import { createOrganizationWithKey } from '../../src/domain/orgs/service.js';
 import { SUBSCRIBER_CONNECTIONS } from '../../src/ingest/external-subscriber.js';
 import { scratchDatabase } from '../support/harness.js';
 import { connectClient, endClient, publishAcked } from '../support/mqtt.js';
-import { postgresUnavailableReason } from '../support/postgres.js';
+import { postgresUnavailableReason, sessionsWaitingForALock } from '../support/postgres.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { until } from '../support/until.js';
 
@@ -219,14 +219,7 @@ describe('MQTT external broker, shared subscription [postgres]', { skip: skip ??
       const ts = Date.now() - 60_000;
       await publishAcked(publisher, `telemap/${organizationId}/devices/SN-REDELIVER/telemetry`, JSON.stringify({ ts, values: { temperature: 7 } }));
       await endClient(publisher);
-      await until(async () => {
-        // Inside the locker's transaction PostgreSQL would answer every poll from the snapshot of the first one.
-        await locker.query('select pg_stat_clear_snapshot()');
-        const waiting = await locker.query(
-          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-        );
-        return (waiting.rows[0] as { n: number }).n > 0;
-      }, 'the commit never waited for the lock', 30_000);
+      await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the commit never waited for the lock', 30_000);
       first.child.kill('SIGKILL');
       await first.exited;
       await locker.query('rollback');

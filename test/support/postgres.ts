@@ -42,3 +42,15 @@ export async function createScratchPostgres(): Promise<ScratchDatabase> {
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
 }
+
+/**
+ * How many sessions of `client`'s database wait for a lock. Asked from inside the transaction that holds the lock,
+ * PostgreSQL would answer every call from the snapshot of the first one, so the snapshot is cleared each time.
+ */
+export async function sessionsWaitingForALock(client: pg.Client): Promise<number> {
+  await client.query('select pg_stat_clear_snapshot()');
+  const { rows } = await client.query<{ n: number }>(
+    "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+  );
+  return rows[0]!.n;
+}

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { writeGateOf } from '../../../src/db/connect.js';
 import { describeEachDialect } from '../../support/harness.js';
 import { until } from '../../support/until.js';
+import { sessionsWaitingForALock } from '../../support/postgres.js';
 
 const TYPE_REQUIRED = 'type is required when creating a new device';
 const DEVICES_REQUIRED = 'devices is required and must be an object mapping identifiers to metadata';
@@ -259,15 +260,7 @@ describeEachDialect('ext-v1 devices', (h) => {
     await client.connect();
     await client.query('begin');
     await client.query('select id from devices where organization_id = $1 for update', [organizationId]);
-    const held = async () => {
-      // Inside this transaction PostgreSQL would answer every poll from the snapshot of the first one.
-      await client.query('select pg_stat_clear_snapshot()');
-      const { rows } = await client.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      return rows[0]!.n;
-    };
+    const held = () => sessionsWaitingForALock(client);
     return {
       release: async () => {
         await client.query('rollback');
