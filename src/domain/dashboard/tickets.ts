@@ -203,15 +203,31 @@ export async function ticketMessages(
   options: { includeNotes?: boolean } = {},
 ): Promise<TicketMessageView[]> {
   const rows = await (options.includeNotes ? messagesAndNotes : messagesOnly)(db, organizationId, ticketId);
-  return rows.map((r) => ({
-    id: r.id,
-    position: r.position,
-    role: r.role,
-    kind: r.kind,
-    author: authorOf(r),
-    content: r.content,
-    createdAt: r.created_at,
-  }));
+  return rows.map(messageView);
+}
+
+export interface MessageRow {
+  id: string;
+  position: number;
+  role: string;
+  kind: string;
+  author_type: string | null;
+  author_id: string | null;
+  author_name: string | null;
+  content: string;
+  created_at: string;
+}
+
+export function messageView(row: MessageRow): TicketMessageView {
+  return {
+    id: row.id,
+    position: row.position,
+    role: row.role,
+    kind: row.kind,
+    author: authorOf(row),
+    content: row.content,
+    createdAt: row.created_at,
+  };
 }
 
 // Prepared (db/prepared.ts): every ticket event reads the conversation inside the change's transaction.

@@ -1,9 +1,19 @@
 // Ticket events carry the ticket with its conversation as it stands in the announcing transaction.
 import type { Db } from '../../db/connect.js';
-import { getTicket, ticketMessages } from '../dashboard/queries.js';
+import { getTicket, ticketMessages, type TicketMessageView } from '../dashboard/queries.js';
 import { recordEvent, type EventType } from './events.js';
 
 export type TicketEventType = Extract<EventType, `ticket.${string}`>;
+
+export interface TicketEventOptions {
+  /** Members added to the ticket in `data` (the previous status, the new message's id). */
+  extra?: Record<string, unknown>;
+  /**
+   * The conversation, when the caller has just written all of it (a new ticket): spares reading it back. Customer
+   * facing, so never an internal note.
+   */
+  messages?: readonly TicketMessageView[];
+}
 
 export async function recordTicketEvent(
   db: Db,
@@ -11,10 +21,10 @@ export async function recordTicketEvent(
   type: TicketEventType,
   ticketId: string,
   createdAt: string,
-  extra: Record<string, unknown> = {},
+  options: TicketEventOptions = {},
 ): Promise<string> {
   const ticket = await getTicket(db, organizationId, ticketId);
   if (!ticket) throw new Error(`ticket event for a ticket that is not there: ${ticketId}`);
-  const messages = await ticketMessages(db, organizationId, ticketId);
-  return recordEvent(db, { organizationId, type, data: { ...ticket, messages, ...extra }, createdAt });
+  const messages = options.messages ?? (await ticketMessages(db, organizationId, ticketId));
+  return recordEvent(db, { organizationId, type, data: { ...ticket, messages, ...options.extra }, createdAt });
 }

@@ -9,6 +9,7 @@ import { findCustomerById } from '../customers/repository.js';
 import { ensureCustomer } from '../customers/service.js';
 import { DomainError } from '../errors.js';
 import { isUuid, newId } from '../ids.js';
+import { messageView } from '../dashboard/tickets.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';
 import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import { composeDescription } from './compose-description.js';
@@ -109,22 +110,26 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
   const customerId = customer.customerId;
   const authorOf = (role: string): Actor =>
     role === 'customer' ? { type: 'customer', id: customerId, name: customerEmail } : role === 'bot' ? { type: 'bot', id: null, name: null } : opener;
-  await insertTicketMessages(
-    trx,
-    input.messages.map((message, position) => ({
+  const messages = input.messages.map((message, position) => {
+    const author = authorOf(message.role);
+    return {
       id: newId(),
-      organization_id: organizationId,
-      ticket_id: ticketId,
       position,
       role: message.role,
+      kind: 'message',
       content: message.content,
       created_at: now,
-      author_type: authorOf(message.role).type,
-      author_id: authorOf(message.role).id,
-      author_name: authorOf(message.role).name,
-    })),
+      author_type: author.type,
+      author_id: author.id,
+      author_name: author.name,
+    };
+  });
+  await insertTicketMessages(
+    trx,
+    messages.map((message) => ({ ...message, organization_id: organizationId, ticket_id: ticketId })),
   );
-  await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now);
+  // The event's conversation is what was just written, rather than read back.
+  await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now, { messages: messages.map(messageView) });
   return {
     ticketId,
     customerId: customer.customerId,

@@ -53,7 +53,7 @@ async function setStatusIn(
   // Setting the status it already has is accepted, but announces nothing.
   if (before !== status) {
     await recordTicketChange(trx, organizationId, ticketId, { type: 'status_changed', from: before, to: status }, actor, now);
-    await recordTicketEvent(trx, organizationId, 'ticket.status_changed', ticketId, now, { previousStatus: before });
+    await recordTicketEvent(trx, organizationId, 'ticket.status_changed', ticketId, now, { extra: { previousStatus: before } });
   }
 }
 
@@ -224,7 +224,7 @@ export async function addReply(ctx: DomainContext, organizationId: string, ticke
           })
           .execute();
         await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-        if (kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { messageId });
+        if (kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
         const status = reply.status ?? (reply.role === 'customer' && ticket.status === 'waiting_for_customer' ? 'open' : undefined);
         if (status !== undefined) await setStatusIn(trx, organizationId, ticketId, ticket.status, status, author, now);
         return { messageId, position, createdAt: now };
@@ -272,7 +272,7 @@ export async function appendMessageIn(
     })
     .execute();
   await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { messageId });
+  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
   return true;
 }
 

@@ -218,8 +218,9 @@ export async function deleteWebhook(ctx: DomainContext, organizationId: string, 
 }
 
 /**
- * Queues a `webhook.test` event for this endpoint alone: the event and its one delivery are written together, so
- * the event is never fanned out to the organization's other endpoints.
+ * Queues a `webhook.test` event for this endpoint alone: the event (recorded already dispatched, outbox/events.ts)
+ * and its one delivery are written together, so the event is never fanned out to the organization's other
+ * endpoints.
  */
 export async function queueTestEvent(ctx: DomainContext, organizationId: string, id: string): Promise<string> {
   const now = isoNow(ctx.clock);
@@ -231,7 +232,6 @@ export async function queueTestEvent(ctx: DomainContext, organizationId: string,
       data: { webhookId: row.id, message: 'This is a test event sent from Telemap.' },
       createdAt: now,
     });
-    await trx.updateTable('outbox_events').set({ dispatched_at: now }).where('id', '=', eventId).execute();
     await trx
       .insertInto('deliveries')
       .values({
