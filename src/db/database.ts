@@ -30,6 +30,18 @@ export interface BulkWrites {
     metadataByIdentifier: ReadonlyMap<string, string>,
     updatedAt: string,
   ): Promise<Map<string, string>>;
+  /**
+   * Rewrites the state (JSON text) and due time (ms, or null) of existing rule_states rows of the organization, one
+   * per (rule, device) pair; a pair without a row is left alone. Pairs must be unique.
+   */
+  updateRuleStates(trx: Db, organizationId: string, rows: readonly RuleStateRow[], updatedAt: string): Promise<void>;
+}
+
+export interface RuleStateRow {
+  ruleId: string;
+  deviceId: string;
+  state: string;
+  dueAt: number | null;
 }
 
 export interface Database {

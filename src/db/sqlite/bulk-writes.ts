@@ -1,6 +1,7 @@
 // SQLite's bulk writes: one single-row statement per row, found through its index, run back to back on the
-// connection through the statement batch. The multi-row forms measured slower here (a CASE with a
-// branch per row; an UPDATE FROM json_each that SQLite plans as a scan of the JSON per device).
+// connection through the statement batch. The multi-row forms measured slower here (a CASE with a branch per row;
+// an UPDATE FROM json_each that SQLite plans as a scan of the JSON per device; for rule states, an upsert from
+// json_each, docs/architecture.md).
 //
 // better-sqlite3 runs each statement on the event loop. Large rows are written a slice at a time, with a turn of the
 // event loop between slices, so that other requests are served while the transaction goes on. It keeps the one
@@ -27,8 +28,19 @@ const replaceMetadataOfIdentifier = preparedForEach(
       .returning('id'),
 );
 
+// The primary key is (rule_id, device_id); organization_id keeps the write within the tenant.
+const UPDATE_RULE_STATE =
+  'update rule_states set state = ?, due_at = ?, updated_at = ? where rule_id = ? and device_id = ? and organization_id = ?';
+
 export function sqliteBulkWrites(batch: StatementBatch): BulkWrites {
   return {
+    updateRuleStates(_trx, organizationId, rows, updatedAt) {
+      batch.runEach(
+        UPDATE_RULE_STATE,
+        rows.map((row) => [row.state, row.dueAt, updatedAt, row.ruleId, row.deviceId, organizationId]),
+      );
+      return Promise.resolve();
+    },
     async replaceDeviceMetadata(trx, organizationId, metadataByIdentifier, updatedAt) {
       const ids = new Map<string, string>();
       let first = true;

@@ -14,6 +14,8 @@ export interface StatementBatch {
    * run on it while this loop holds the thread.
    */
   firstRows<R>(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>): Array<R | undefined>;
+  /** Runs `sql`, a statement that returns no rows, once per parameter list, in order, as `firstRows` does. */
+  runEach(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>): void;
 }
 
 export function sqliteStatementBatch(prepare: (sql: string) => SqliteDatabase.Statement): StatementBatch {
@@ -21,6 +23,10 @@ export function sqliteStatementBatch(prepare: (sql: string) => SqliteDatabase.St
     firstRows<R>(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>) {
       const statement = prepare(sql);
       return parameterLists.map((parameters) => statement.get(...parameters) as R | undefined);
+    },
+    runEach(sql: string, parameterLists: ReadonlyArray<readonly unknown[]>) {
+      const statement = prepare(sql);
+      for (const parameters of parameterLists) statement.run(...parameters);
     },
   };
 }

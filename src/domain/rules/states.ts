@@ -7,6 +7,8 @@
 // Ingest touches rule_states rows by the thousand per request, so these statements are SQL text with the lists
 // passed as one parameter each (arrays on PostgreSQL, JSON on SQLite), as telemetry/storage.ts does: the text stays
 // the same whatever the batch size, so it is prepared once, and no query tree of thousands of values is built.
+// Rewriting rows already read, the commonest write, goes through the storage boundary's bulk writes
+// (`database.bulk.updateRuleStates`), whose fastest form differs by dialect.
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { DialectSpec } from '../../db/dialect.js';
@@ -95,24 +97,6 @@ export async function deleteStates(trx: Db, dialect: DialectSpec, organizationId
           [organizationId, JSON.stringify(pairs.map((p) => [p.ruleId, p.deviceId]))],
         );
   await trx.executeQuery(query);
-}
-
-/**
- * Rewrites the states of rows this transaction read. On PostgreSQL a plain UPDATE, cheaper than an insert that
- * meets its conflict; SQLite does the upsert about as fast as anything else it offers for a list of rows.
- */
-export async function updateStates(trx: Db, dialect: DialectSpec, organizationId: string, writes: readonly StateWrite[], now: string): Promise<void> {
-  if (writes.length === 0) return;
-  if (dialect.name !== 'postgres') return saveStates(trx, dialect, organizationId, writes, now);
-  const { ruleIds, deviceIds, states, dues } = columnsOf(writes);
-  await trx.executeQuery(
-    CompiledQuery.raw(
-      `update rule_states s set state = u.state, due_at = u.due_at, updated_at = $2::timestamptz
-       from unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) as u(rule_id, device_id, state, due_at)
-       where s.organization_id = $1 and s.rule_id = u.rule_id and s.device_id = u.device_id`,
-      [organizationId, now, ruleIds, deviceIds, states, dues],
-    ),
-  );
 }
 
 function columnsOf(writes: readonly StateWrite[]) {
