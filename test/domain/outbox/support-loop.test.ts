@@ -3,12 +3,12 @@
 // server on loopback; acknowledging and clearing the alert are announced too (support loop §5, §6).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { after, before, it } from 'node:test';
+import { after, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { describeEachDialect } from '../../support/harness.js';
 import { until } from '../../support/until.js';
-import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
+import { receiverForSuite } from '../../support/webhook-receiver.js';
 import { createRule, deviceWithOwners, overheating, send, type Json } from '../rules/support.js';
 
 const mails: Array<{ to: string[]; raw: string }> = [];
@@ -34,13 +34,7 @@ const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{
 describeEachDialect(
   'support loop notifications',
   (h) => {
-    let receiver: Receiver;
-    before(async () => {
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver.close();
-    });
+    const receiver = receiverForSuite();
 
     it('announces an opened alert by webhook, Slack and one e-mail per owner, then its acknowledgement and clearing', async () => {
       const fleet = await deviceWithOwners(h, 2);
