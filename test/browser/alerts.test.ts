@@ -2,63 +2,41 @@
 // Alerts page shows it with its owner and ticket, the ticket page shows the diagnosis and the chart, and the agent
 // acknowledges and clears it.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runTelemap } from '../support/cli.js';
-import { scratchDatabase } from '../support/harness.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
+import { before, describe, it } from 'node:test';
+import { chromiumDashboard } from '../support/chromium-dashboard.js';
+import { chromiumSkipReason } from './chromium.js';
 
 const skip = chromiumSkipReason() ?? false;
 
 describe('alerts and rules in Chromium', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-  let drop: () => Promise<void>;
-  let apiKey: string;
-  const adminEmail = 'admin@alerts.example';
-  let adminPassword: string;
+  const dashboard = chromiumDashboard({
+    organization: 'Acme Heating',
+    adminEmail: 'admin@alerts.example',
+    viewport: { width: 1280, height: 900 },
+    env: { LOG_LEVEL: 'warn' },
+  });
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
+    const res = await fetch(`${dashboard.server.baseUrl}${path}`, {
       method,
-      headers: { 'x-api-key': apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { 'x-api-key': dashboard.apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
   before(async () => {
-    const scratch = await scratchDatabase('sqlite');
-    drop = scratch.drop;
-    const org = await runTelemap(['org', 'create', '--name', 'Acme Heating', '--admin-email', adminEmail, '--json'], scratch.url);
-    assert.equal(org.code, 0, org.stderr);
-    ({ apiKey, adminPassword } = JSON.parse(org.stdout) as { apiKey: string; adminPassword: string });
-    server = await startServer({ DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' }, 60_000);
-    const assigned = await fetch(`${server.baseUrl}/api/ext-v1/deviceAssignment/assignDeviceToOwners`, {
+    const assigned = await fetch(`${dashboard.server.baseUrl}/api/ext-v1/deviceAssignment/assignDeviceToOwners`, {
       method: 'POST',
-      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      headers: { 'x-api-key': dashboard.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ deviceIdentifier: 'TH-0042', customerEmails: ['maria.lopez@example.com'], autoCreateDevice: true, deviceType: 'thermostat' }),
     });
     assert.equal(assigned.status, 200, await assigned.text());
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await drop?.();
   });
 
   it('creates a rule, shows the alert it opens, its ticket and chart, and acknowledges and clears it', async () => {
-    await page.goto(server.baseUrl + '/login');
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL(/\/tickets$/);
+    const { page } = dashboard;
+    await dashboard.signIn();
 
     await page.getByRole('link', { name: 'Rules' }).click();
     const form = page.getByRole('form', { name: 'New threshold rule' });

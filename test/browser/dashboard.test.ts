@@ -1,15 +1,11 @@
 // The dashboard in a real browser: a real server process on a scratch SQLite database, seeded through the CLI
 // and ext-v1 over HTTP, driven by Debian's Chromium. Also takes the README's screenshots.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { newId } from '../../src/domain/ids.js';
-import { runTelemap } from '../support/cli.js';
-import { scratchDatabase } from '../support/harness.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
+import { chromiumDashboard } from '../support/chromium-dashboard.js';
+import { chromiumSkipReason } from './chromium.js';
 
 // The README's screenshots are refreshed on request (TELEMAP_UPDATE_SCREENSHOTS=1 npm test -- test/browser); an
 // ordinary run writes them to test-results/, so that running the tests leaves the working tree clean.
@@ -20,19 +16,11 @@ const NARROW_SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.m
 const skip = chromiumSkipReason() ?? false;
 
 describe('dashboard in Chromium', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-  let database: Database;
-  let drop: () => Promise<void>;
-  let adminEmail: string;
-  let adminPassword: string;
-  let apiKey: string;
-  let organizationId: string;
+  const dashboard = chromiumDashboard({ organization: 'Acme Heating', adminEmail: 'admin@acme.example', viewport: { width: 1280, height: 800 } });
   const ids: Record<string, string> = {};
 
   async function ext(path: string, key: string, body: unknown) {
-    const res = await fetch(`${server.baseUrl}/api/ext-v1${path}`, {
+    const res = await fetch(`${dashboard.server.baseUrl}/api/ext-v1${path}`, {
       method: 'POST',
       headers: { 'x-api-key': key, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -42,6 +30,7 @@ describe('dashboard in Chromium', { skip }, () => {
 
   /** Devices, assignment history and tickets straight into the database (ext-v1 has no history back-dating). */
   async function seedWorld(): Promise<void> {
+    const { apiKey, organizationId } = dashboard;
     const customers: Array<[string, string]> = [
       ['maria.lopez@example.com', 'María López'],
       ['sam.okafor@example.com', 'Sam Okafor'],
@@ -52,7 +41,7 @@ describe('dashboard in Chromium', { skip }, () => {
       assert.equal(created.status, 200);
       ids[email] = created.body.telemetronCustomerId as string;
     }
-    const { db } = database;
+    const { db } = dashboard.database;
     const device = async (identifier: string, type: string, metadata: object, createdAt: string) => {
       const id = newId();
       await db.insertInto('devices').values({ id, organization_id: organizationId, identifier, type, metadata: JSON.stringify(metadata), created_at: createdAt, updated_at: createdAt }).execute();
@@ -78,31 +67,10 @@ describe('dashboard in Chromium', { skip }, () => {
     await ticket('Invoice address change', 'sam.okafor@example.com', 'medium', 'resolved', '2026-11-15T14:30:00.000Z', null, 'Please update the address on my invoices.');
   }
 
-  before(async () => {
-    const scratch = await scratchDatabase('sqlite');
-    drop = scratch.drop;
-    adminEmail = 'admin@acme.example';
-    const org = await runTelemap(['org', 'create', '--name', 'Acme Heating', '--admin-email', adminEmail, '--json'], scratch.url);
-    assert.equal(org.code, 0, org.stderr);
-    const created = JSON.parse(org.stdout) as { organizationId: string; apiKey: string; adminPassword: string };
-    ({ organizationId, apiKey, adminPassword } = created);
-    server = await startServer({ DATABASE_URL: scratch.url }, 60_000);
-    database = connectDatabase(scratch.target);
-    await seedWorld();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await database?.close();
-    await drop?.();
-  });
+  before(seedWorld);
 
   it('signs in from / with the keyboard', async () => {
+    const { page, server, adminEmail, adminPassword } = dashboard;
     await page.goto(server.baseUrl + '/');
     assert.match(page.url(), /\/login$/);
     await page.getByLabel('Email').fill(adminEmail);
@@ -121,6 +89,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('shows the inbox, newest first, filtered by status and priority', async () => {
+    const { page, server } = dashboard;
     const titles = await page.locator('tbody tr td:first-child a').allTextContents();
     assert.deepEqual(titles, [
       'Heat pump shows error E4 after the update',
@@ -137,6 +106,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('creates an API key shown once, with a working copy button, then revokes it (ext-v1 answers 401)', async () => {
+    const { page, server } = dashboard;
     await page.getByRole('link', { name: 'Integrations' }).click();
     await page.getByRole('heading', { name: 'Integrations' }).waitFor();
     assert.match(await page.locator('#curl-example').textContent() ?? '', new RegExp(`${server.baseUrl}/api/ext-v1/customer/createOrUpdateCustomer`));
@@ -170,6 +140,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('finds a customer created through ext-v1', async () => {
+    const { page, apiKey } = dashboard;
     const created = await ext('/customer/createOrUpdateCustomer', apiKey, { email: 'new.person@example.org', name: 'Nova Person' });
     assert.equal(created.status, 200);
     await page.getByRole('link', { name: 'Customers' }).click();
@@ -181,6 +152,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('opens a device and sees who owned it, from when to when', async () => {
+    const { page } = dashboard;
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.getByLabel('Search by identifier, type or metadata').fill('heat-pump');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -194,6 +166,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('opens a ticket created through ext-v1, replies to it and changes its status', async () => {
+    const { page, apiKey } = dashboard;
     const created = await ext('/ticket/createTicket', apiKey, {
       title: 'Display flickers after power cut',
       customerEmail: 'maria.lopez@example.com',
@@ -218,6 +191,7 @@ describe('dashboard in Chromium', { skip }, () => {
   });
 
   it('is readable at 390 px wide: nothing overflows the page sideways', async () => {
+    const { page, server } = dashboard;
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/tickets', `/tickets/${ids.ticket}`, '/integrations', `/devices/${ids.heatPump}`]) {
       await page.goto(server.baseUrl + path);

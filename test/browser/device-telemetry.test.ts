@@ -2,47 +2,26 @@
 // posted over HTTP with a device token issued from the page, and a uPlot chart (a canvas) drawn for each numeric
 // key, with the page's Content-Security-Policy intact (no violation reported) and nothing fetched elsewhere.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { connectDatabase, type Database } from '../../src/db/connect.js';
+import { before, describe, it } from 'node:test';
 import { newId } from '../../src/domain/ids.js';
-import { runTelemap } from '../support/cli.js';
-import { scratchDatabase } from '../support/harness.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
+import { chromiumDashboard } from '../support/chromium-dashboard.js';
+import { chromiumSkipReason } from './chromium.js';
 
 const skip = chromiumSkipReason() ?? false;
 
 describe('device telemetry in Chromium', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-  let database: Database;
-  let drop: () => Promise<void>;
-  let adminEmail: string;
-  let adminPassword: string;
-  let organizationId: string;
+  const dashboard = chromiumDashboard({ organization: 'Acme Heating', adminEmail: 'admin@telemetry.example', viewport: { width: 1280, height: 900 } });
   let deviceId: string;
   const problems: string[] = [];
 
   before(async () => {
-    const scratch = await scratchDatabase('sqlite');
-    drop = scratch.drop;
-    adminEmail = 'admin@telemetry.example';
-    const org = await runTelemap(['org', 'create', '--name', 'Acme Heating', '--admin-email', adminEmail, '--json'], scratch.url);
-    assert.equal(org.code, 0, org.stderr);
-    ({ organizationId, adminPassword } = JSON.parse(org.stdout) as { organizationId: string; adminPassword: string });
-    server = await startServer({ DATABASE_URL: scratch.url }, 60_000);
-    database = connectDatabase(scratch.target);
+    const { page, server } = dashboard;
     deviceId = newId();
     const now = new Date().toISOString();
-    await database.db
+    await dashboard.database.db
       .insertInto('devices')
-      .values({ id: deviceId, organization_id: organizationId, identifier: 'HP-2041-77X', type: 'heat-pump', metadata: '{}', created_at: now, updated_at: now })
+      .values({ id: deviceId, organization_id: dashboard.organizationId, identifier: 'HP-2041-77X', type: 'heat-pump', metadata: '{}', created_at: now, updated_at: now })
       .execute();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
     // A failed load is reported by its response below, with its URL (the browser's own favicon probe aside).
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
@@ -56,20 +35,9 @@ describe('device telemetry in Chromium', { skip }, () => {
     });
   });
 
-  after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await database?.close();
-    await drop?.();
-  });
-
   it('issues a token on the page, takes readings with it, and draws a chart per numeric key', async () => {
-    await page.goto(server.baseUrl + '/login');
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL(/\/tickets$/);
+    const { page, server } = dashboard;
+    await dashboard.signIn();
 
     await page.goto(`${server.baseUrl}/devices/${deviceId}`);
     await page.getByRole('button', { name: 'Issue a token' }).click();

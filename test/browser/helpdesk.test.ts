@@ -2,27 +2,17 @@
 // session and comes back after signing in, the Users page (invite link, set a password, disable after a confirm),
 // and regenerating a key behind a confirm dialog, with a day of grace by default and no second key on reload.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { connectDatabase, type Database } from '../../src/db/connect.js';
-import { runTelemap } from '../support/cli.js';
-import { scratchDatabase } from '../support/harness.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromiumDashboard } from '../support/chromium-dashboard.js';
+import { chromiumSkipReason } from './chromium.js';
 
 const skip = chromiumSkipReason() ?? false;
 
 describe('help desk in Chromium', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-  let database: Database;
-  let drop: () => Promise<void>;
-  let apiKey: string;
-  let organizationId: string;
+  const dashboard = chromiumDashboard({ organization: 'Desk Co', adminEmail: 'lead@desk.example', viewport: { width: 1280, height: 900 } });
+  const { adminEmail } = dashboard;
   let ticketId: string;
-  const adminEmail = 'lead@desk.example';
-  let adminPassword: string;
 
   async function signInAs(target: Page, email: string, password: string) {
     await target.getByLabel('Email').fill(email);
@@ -31,36 +21,18 @@ describe('help desk in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    const scratch = await scratchDatabase('sqlite');
-    drop = scratch.drop;
-    const org = await runTelemap(['org', 'create', '--name', 'Desk Co', '--admin-email', adminEmail, '--json'], scratch.url);
-    assert.equal(org.code, 0, org.stderr);
-    ({ organizationId, apiKey, adminPassword } = JSON.parse(org.stdout) as { organizationId: string; apiKey: string; adminPassword: string });
-    server = await startServer({ DATABASE_URL: scratch.url }, 60_000);
-    database = connectDatabase(scratch.target);
-    const res = await fetch(`${server.baseUrl}/api/ext-v1/ticket/createTicket`, {
+    const res = await fetch(`${dashboard.server.baseUrl}/api/ext-v1/ticket/createTicket`, {
       method: 'POST',
-      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      headers: { 'x-api-key': dashboard.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Boiler pressure low', customerEmail: 'pat@home.example', messages: [{ role: 'customer', content: 'The gauge reads 0.5 bar.' }] }),
     });
     assert.equal(res.status, 200);
     ticketId = ((await res.json()) as { ticketId: string }).ticketId;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await signInAs(page, adminEmail, adminPassword);
-    await page.waitForURL(/\/tickets$/);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await database?.close();
-    await drop?.();
+    await dashboard.signIn();
   });
 
   it('sets an internal note apart from a public reply, and names who wrote each', async () => {
+    const { page, server } = dashboard;
     await page.goto(`${server.baseUrl}/tickets/${ticketId}`);
     await page.getByLabel(/Internal note/).check();
     await page.getByLabel(/^Your message/).fill('Customer has the older model; check the warranty.');
@@ -82,6 +54,7 @@ describe('help desk in Chromium', { skip }, () => {
   });
 
   it('keeps the reply draft when the session expired while typing, and returns to the ticket after sign-in', async () => {
+    const { page, server, database, adminPassword } = dashboard;
     await page.goto(`${server.baseUrl}/tickets/${ticketId}`);
     const draft = 'A long answer typed over lunch, while the session ran out.';
     await page.getByLabel(/^Your message/).fill(draft);
@@ -101,6 +74,7 @@ describe('help desk in Chromium', { skip }, () => {
   });
 
   it('invites a user whose link sets a password once, and disables them after a confirm', async () => {
+    const { page, server, browser } = dashboard;
     await page.goto(`${server.baseUrl}/users`);
     await page.getByLabel('E-mail', { exact: true }).fill('new.agent@desk.example');
     await page.getByRole('button', { name: 'Invite' }).click();
@@ -135,6 +109,7 @@ describe('help desk in Chromium', { skip }, () => {
   });
 
   it('regenerates a key only after a confirm, with a day of grace by default, and a reload makes no second key', async () => {
+    const { page, server, database, organizationId } = dashboard;
     const keys = () => database.db.selectFrom('api_keys').select('id').where('organization_id', '=', organizationId).execute();
     await page.goto(`${server.baseUrl}/integrations`);
     assert.equal(await page.getByLabel('Grace period for default').inputValue(), '86400');

@@ -1,54 +1,29 @@
 // The Webhooks page in Chromium: an admin adds an endpoint, copies the secret shown once, sends a test event, sees
 // the delivery with its status and response code, disables, enables and deletes the endpoint (support loop §8).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { runTelemap } from '../support/cli.js';
-import { scratchDatabase } from '../support/harness.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { chromiumDashboard } from '../support/chromium-dashboard.js';
 import { until } from '../support/until.js';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumSkipReason } from './chromium.js';
+import { receiverForSuite } from '../support/webhook-receiver.js';
+import { chromiumSkipReason } from './chromium.js';
 
 const skip = chromiumSkipReason() ?? false;
 
 describe('Webhooks page in Chromium', { skip }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-  let receiver: Receiver;
-  let drop: () => Promise<void>;
-  const adminEmail = 'admin@hooks.example';
-  let adminPassword: string;
+  const receiver = receiverForSuite();
+  const dashboard = chromiumDashboard({
+    organization: 'Hooks Inc',
+    adminEmail: 'admin@hooks.example',
+    viewport: { width: 1280, height: 800 },
+    env: { TELEMAP_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
+  });
   let secret: string;
 
-  before(async () => {
-    const scratch = await scratchDatabase('sqlite');
-    drop = scratch.drop;
-    const org = await runTelemap(['org', 'create', '--name', 'Hooks Inc', '--admin-email', adminEmail, '--json'], scratch.url);
-    assert.equal(org.code, 0, org.stderr);
-    adminPassword = (JSON.parse(org.stdout) as { adminPassword: string }).adminPassword;
-    receiver = await startReceiver();
-    server = await startServer({ DATABASE_URL: scratch.url, TELEMAP_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' }, 60_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(server.baseUrl + '/login');
-    await page.getByLabel('Email').fill(adminEmail);
-    await page.getByLabel('Password').fill(adminPassword);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL(/\/tickets$/);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    await receiver?.close();
-    await drop?.();
-  });
+  before(() => dashboard.signIn());
 
   it('adds an endpoint from the nav and shows its secret once', async () => {
+    const { page, server } = dashboard;
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
     await page.getByLabel('URL').fill(`${receiver.url}/browser`);
@@ -64,6 +39,7 @@ describe('Webhooks page in Chromium', { skip }, () => {
   });
 
   it('sends a test event and lists the delivery with its status and response code', async () => {
+    const { page } = dashboard;
     await page.getByRole('link', { name: `${receiver.url}/browser` }).click();
     await page.getByRole('button', { name: /Send test event/ }).click();
     await page.getByText('A test event was queued').waitFor();
@@ -85,6 +61,7 @@ describe('Webhooks page in Chromium', { skip }, () => {
   });
 
   it('disables, enables and deletes the endpoint', async () => {
+    const { page } = dashboard;
     await page.getByRole('button', { name: /^Disable/ }).click();
     await page.getByText('The endpoint is disabled').waitFor();
     await page.getByRole('button', { name: /^Enable/ }).click();

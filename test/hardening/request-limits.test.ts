@@ -2,7 +2,7 @@
 // in the surface's own error format before anything is looked up, and PostgreSQL connections carry a statement
 // timeout. The time a request may take is measured by the benchmark (bench/event-loop-stall.ts), not here.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { describeDialect, describeEachDialect } from '../support/harness.js';
@@ -17,6 +17,29 @@ describeEachDialect('ext-v1 lists are capped at 1000 items', (h) => {
     const address = h.app.server.address();
     if (address && typeof address === 'object') return address.port;
     return Number(new URL(await h.app.listen({ port: 0, host: '127.0.0.1' })).port);
+  }
+
+  /**
+   * What the app answers, on a raw connection, to `head` and whatever `body` then writes (the request may never end),
+   * once the answer's JSON body has arrived. A write the server cut short by answering is no error.
+   */
+  async function rawAnswer(head: string, body: (socket: Socket) => void = () => undefined): Promise<string> {
+    const port = await listening();
+    return new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n') && text.includes('}')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => (text ? resolve(text) : reject(new Error('closed without an answer'))));
+      socket.write(head);
+      body(socket);
+    });
   }
 
   async function refused(path: string, apiKey: string, body: unknown, field: string) {
@@ -67,51 +90,26 @@ describeEachDialect('ext-v1 lists are capped at 1000 items', (h) => {
 
   it('answers 413 to a declared body over the limit without waiting for it', async () => {
     const org = await h.newOrg();
-    const port = await listening();
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk.toString();
-        if (text.includes('\r\n\r\n') && text.includes('}')) {
-          socket.destroy();
-          resolve(text);
-        }
-      });
-      socket.on('error', reject);
-      // Headers only: the 20 MiB body is never sent, so an answer proves the length was checked before reading.
-      socket.write(
-        `POST /api/ext-v1/device/bulk-metadata HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`,
-      );
-    });
+    // Headers only: the 20 MiB body is never sent, so an answer proves the length was checked before reading.
+    const answer = await rawAnswer(
+      `POST /api/ext-v1/device/bulk-metadata HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`,
+    );
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /"error":"Payload too large"/);
   });
 
   it('answers 413 to a chunked body as soon as it streams past the limit, before it ends', async () => {
     const org = await h.newOrg();
-    const port = await listening();
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk.toString();
-        if (text.includes('\r\n\r\n') && text.includes('}')) {
-          socket.destroy();
-          resolve(text);
-        }
-      });
-      socket.on('error', () => undefined);
-      socket.write(
-        `POST /api/ext-v1/customer/queryCustomer HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
-          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
-      );
-      // 1.5 MiB in 64 KiB chunks, and never the last chunk: only a server that counts as it reads can answer.
-      const chunk = 'x'.repeat(64 * 1024);
-      for (let i = 0; i < 24; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
-      socket.on('close', () => (text ? resolve(text) : reject(new Error('closed without an answer'))));
-    });
+    const answer = await rawAnswer(
+      `POST /api/ext-v1/customer/queryCustomer HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      (socket) => {
+        // 1.5 MiB in 64 KiB chunks, and never the last chunk: only a server that counts as it reads can answer.
+        const chunk = 'x'.repeat(64 * 1024);
+        for (let i = 0; i < 24; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      },
+    );
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /"error":"Payload too large"/);
   });

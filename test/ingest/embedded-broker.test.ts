@@ -209,6 +209,21 @@ describeEachDialect(
   MQTT_ENV,
 );
 
+/**
+ * The locker's transaction locks the device's row, which the ingest transaction updates (last seen); the device then
+ * publishes a reading, and once its commit waits for that lock, this returns the publish and whether its PUBACK came.
+ */
+async function publishHeldByALock(locker: pg.Client, client: MqttClient, deviceId: string) {
+  await locker.query('begin');
+  await locker.query('select id from devices where id = $1 for update', [deviceId]);
+  let acknowledged = false;
+  const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
+    acknowledged = true;
+  });
+  await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the ingest transaction never waited for the lock', 15_000);
+  return { published, acknowledged: () => acknowledged };
+}
+
 // A PUBACK waits for the commit: while another session holds a lock the commit needs, the publish stays
 // unacknowledged; once the lock goes, the PUBACK comes and the readings are there. A broker that is closed meanwhile
 // stops accepting, lets that commit finish and its PUBACK go out, and only then closes the connection.
@@ -224,20 +239,13 @@ describeDialect(
       // A first reading creates the series, so that the next one updates its row.
       await publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 1 }));
 
-      // Another session locks the device row, which the ingest transaction updates (last seen).
       const locker = new pg.Client({ connectionString: h.databaseUrl });
       await locker.connect();
       try {
-        await locker.query('begin');
-        await locker.query('select id from devices where id = $1 for update', [deviceId]);
-        let acknowledged = false;
-        const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
-          acknowledged = true;
-        });
-        await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the ingest transaction never waited for the lock', 15_000);
-        assert.equal(acknowledged, false, 'PUBACK sent while the commit was blocked');
+        const held = await publishHeldByALock(locker, client, deviceId);
+        assert.equal(held.acknowledged(), false, 'PUBACK sent while the commit was blocked');
         await locker.query('rollback');
-        await published;
+        await held.published;
         assert.equal((await latestReadings(h.ctx, org.organizationId, deviceId)).temperature!.value, 2);
       } finally {
         await locker.end();
@@ -259,13 +267,7 @@ describeDialect(
       const locker = new pg.Client({ connectionString: h.databaseUrl });
       await locker.connect();
       try {
-        await locker.query('begin');
-        await locker.query('select id from devices where id = $1 for update', [deviceId]);
-        let acknowledged = false;
-        const published = publishAcked(client, DEVICE_TOPIC, JSON.stringify({ temperature: 2 })).then(() => {
-          acknowledged = true;
-        });
-        await until(async () => (await sessionsWaitingForALock(locker)) > 0, 'the ingest transaction never waited for the lock', 15_000);
+        const held = await publishHeldByALock(locker, client, deviceId);
 
         const closing = app.close();
         // Stopped accepting, with the commit still held and the connection still open.
@@ -274,11 +276,11 @@ describeDialect(
           'the broker still accepts connections while stopping',
           15_000,
         );
-        assert.equal(acknowledged, false);
+        assert.equal(held.acknowledged(), false);
         assert.equal(client.connected, true);
         const closed = closedByBroker(client);
         await locker.query('rollback');
-        await published;
+        await held.published;
         await closing;
         await closed;
         assert.equal((await latestReadings(h.ctx, org.organizationId, deviceId)).temperature!.value, 2);

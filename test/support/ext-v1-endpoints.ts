@@ -41,8 +41,12 @@ async function newDevice(h: Harness, org: TestOrg): Promise<string> {
   return identifier;
 }
 
-async function assign(h: Harness, org: TestOrg, deviceIdentifier: string, customerEmail: string) {
-  await post(h, org, '/deviceAssignment/assignDeviceToOwners', { deviceIdentifier, customerEmails: [customerEmail] });
+/** A new customer of `org` who owns a new device, for the endpoints that unassign. */
+async function customerWithDevice(h: Harness, org: TestOrg): Promise<{ customer: { id: string; email: string }; device: string }> {
+  const customer = await newCustomer(h, org);
+  const device = await newDevice(h, org);
+  await post(h, org, '/deviceAssignment/assignDeviceToOwners', { deviceIdentifier: device, customerEmails: [customer.email] });
+  return { customer, device };
 }
 
 function customerUnchanged(h: Harness, owner: TestOrg, id: string) {
@@ -168,15 +172,11 @@ export const EXT_V1_ENDPOINTS: ExtEndpoint[] = [
     route: '/deviceAssignment/unassignDeviceFromOwner',
     fields: ['deviceIdentifier', 'customerEmail'],
     valid: async (h, org) => {
-      const customer = await newCustomer(h, org);
-      const device = await newDevice(h, org);
-      await assign(h, org, device, customer.email);
+      const { customer, device } = await customerWithDevice(h, org);
       return { method: 'POST', path: '/deviceAssignment/unassignDeviceFromOwner', body: { deviceIdentifier: device, customerEmail: customer.email } };
     },
     foreign: async (h, owner) => {
-      const customer = await newCustomer(h, owner);
-      const device = await newDevice(h, owner);
-      await assign(h, owner, device, customer.email);
+      const { customer, device } = await customerWithDevice(h, owner);
       return {
         request: { method: 'POST', path: '/deviceAssignment/unassignDeviceFromOwner', body: { deviceIdentifier: device, customerEmail: customer.email } },
         unchanged: async () => {
@@ -192,15 +192,11 @@ export const EXT_V1_ENDPOINTS: ExtEndpoint[] = [
     route: '/deviceAssignment/unassignDevicesFromOwner',
     fields: ['customerEmail', 'deviceIdentifiers'],
     valid: async (h, org) => {
-      const customer = await newCustomer(h, org);
-      const device = await newDevice(h, org);
-      await assign(h, org, device, customer.email);
+      const { customer, device } = await customerWithDevice(h, org);
       return { method: 'POST', path: '/deviceAssignment/unassignDevicesFromOwner', body: { customerEmail: customer.email, deviceIdentifiers: [device] } };
     },
     foreign: async (h, owner) => {
-      const customer = await newCustomer(h, owner);
-      const device = await newDevice(h, owner);
-      await assign(h, owner, device, customer.email);
+      const { customer, device } = await customerWithDevice(h, owner);
       return {
         request: { method: 'POST', path: '/deviceAssignment/unassignDevicesFromOwner', body: { customerEmail: customer.email, deviceIdentifiers: [device] } },
       };

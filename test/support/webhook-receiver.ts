@@ -1,6 +1,7 @@
 // A local HTTP server standing in for a webhook receiver: it records every request and answers as the test says.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 
 export interface Received {
   path: string;
@@ -88,4 +89,30 @@ export async function startReceiver(): Promise<Receiver> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A receiver for the tests of the enclosing describe, started in its before() hook and closed in its after() hook,
+ * so that each dialect's tests see only their own requests. Like the harness, it may be used only inside a test.
+ */
+export function receiverForSuite(): Receiver {
+  let current: Receiver | undefined;
+  before(async () => {
+    current = await startReceiver();
+  });
+  after(async () => {
+    await current?.close();
+  });
+  const started = () => {
+    if (!current) throw new Error('receiver used before its before() hook ran');
+    return current;
+  };
+  return new Proxy({} as Receiver, {
+    get: (_target, property) => started()[property as keyof Receiver],
+    set: (_target, property, value: Receiver['answer']) => {
+      if (property !== 'answer') return false;
+      started().answer = value;
+      return true;
+    },
+  });
 }

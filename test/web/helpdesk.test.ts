@@ -3,32 +3,18 @@
 // reply, the Users and Settings pages (admins only), invitations and the forgotten-password e-mail through a real
 // SMTP server, lockouts lifted by a reset or an admin, disabled users.
 import assert from 'node:assert/strict';
-import { after, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { it } from 'node:test';
 import { browserAs, createCustomerViaExt, newUser, PASSWORD, seedTicket, signIn, uniqueEmail } from '../support/dashboard.js';
 import { describeEachDialect, type Harness } from '../support/harness.js';
+import { startMailReceiver } from '../support/mail-receiver.js';
 import { until } from '../support/until.js';
 
-const mails: Array<{ to: string; text: string }> = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onData(stream, session, callback) {
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    stream.on('end', () => {
-      for (const rcpt of session.envelope.rcptTo) mails.push({ to: rcpt.address, text });
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-const smtpPort = (smtp.server.address() as { port: number }).port;
-after(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+const smtp = await startMailReceiver();
+/** Each message once for each of its recipients: the tests look for the mail one address got. */
+const mails = () => smtp.received.flatMap((m) => m.to.map((to) => ({ to, text: m.raw })));
 
 const PUBLIC_URL = 'https://desk.example.test';
-const ENV = { TELEMAP_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TELEMAP_MAIL_FROM: 'Telemap <noreply@example.test>', TELEMAP_PUBLIC_URL: PUBLIC_URL, TELEMAP_SECURE_COOKIES: 'false' };
+const ENV = { TELEMAP_SMTP_URL: smtp.url, TELEMAP_MAIL_FROM: 'Telemap <noreply@example.test>', TELEMAP_PUBLIC_URL: PUBLIC_URL, TELEMAP_SECURE_COOKIES: 'false' };
 
 function linkIn(text: string): string {
   // Quoted-printable may wrap long lines with "=\r\n" and encode "=" as "=3D".
@@ -196,8 +182,8 @@ describeEachDialect(
       const invited = await admin.post('/users/invite', { email, role: 'agent' });
       assert.equal(invited.statusCode, 200, invited.body);
       const shown = /value="https:\/\/desk\.example\.test(\/password\/set\?token=[^"]+)"/.exec(invited.body)![1]!;
-      await until(() => mails.some((m) => m.to === email), 'no invitation e-mail');
-      const mailed = linkIn(mails.find((m) => m.to === email)!.text);
+      await until(() => mails().some((m) => m.to === email), 'no invitation e-mail');
+      const mailed = linkIn(mails().find((m) => m.to === email)!.text);
       assert.equal(mailed, shown);
       const again = await admin.post('/users/invite', { email, role: 'agent' });
       assert.equal(again.statusCode, 409);
@@ -247,22 +233,22 @@ describeEachDialect(
       assert.equal((await signIn(h, email)).statusCode, 429);
       const forgotPage = await h.app.inject({ method: 'GET', url: '/password/forgot' });
       assert.match(forgotPage.body, /Send me a link/);
-      const before = mails.length;
+      const before = mails().length;
       const forgot = await h.app.inject({ method: 'POST', url: '/password/forgot', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${encodeURIComponent(email.toUpperCase())}` });
       assert.equal(forgot.statusCode, 303);
       const unknown = await h.app.inject({ method: 'POST', url: '/password/forgot', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=nobody%40example.com' });
       assert.equal(unknown.headers.location, forgot.headers.location, 'the same answer for an unknown address');
-      await until(() => mails.slice(before).some((m) => m.to === email), 'no reset e-mail');
-      const link = linkIn(mails.slice(before).find((m) => m.to === email)!.text);
+      await until(() => mails().slice(before).some((m) => m.to === email), 'no reset e-mail');
+      const link = linkIn(mails().slice(before).find((m) => m.to === email)!.text);
       assert.equal((await setPasswordThroughLink(h, link, 'short')).statusCode, 400);
       assert.equal((await setPasswordThroughLink(h, link, 'another good password')).statusCode, 303);
       assert.equal((await signIn(h, email, 'another good password')).statusCode, 303, 'lifted by the reset');
       assert.equal((await signIn(h, email, PASSWORD)).statusCode, 401, 'the old password is gone');
       // An expired link: issue one and move past its hour.
-      const later = mails.length;
+      const later = mails().length;
       await h.app.inject({ method: 'POST', url: '/password/forgot', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=${encodeURIComponent(email)}` });
-      await until(() => mails.length > later, 'no second reset e-mail');
-      const expiring = linkIn(mails[mails.length - 1]!.text);
+      await until(() => mails().length > later, 'no second reset e-mail');
+      const expiring = linkIn(mails().at(-1)!.text);
       h.clock.advance(61 * 60 * 1000);
       try {
         assert.equal((await h.app.inject({ method: 'GET', url: expiring })).statusCode, 410);
@@ -281,8 +267,8 @@ describeEachDialect(
       const ticketId = (created.json() as { ticketId: string }).ticketId;
       await admin.post(`/tickets/${ticketId}/replies`, { kind: 'note', content: 'NOTE-NEVER-MAILED' });
       await admin.post(`/tickets/${ticketId}/replies`, { kind: 'message', content: 'We will send an engineer on Tuesday.' });
-      await until(() => mails.some((m) => m.to === customerEmail), 'the reply was not e-mailed', 20_000);
-      const mail = mails.filter((m) => m.to === customerEmail);
+      await until(() => mails().some((m) => m.to === customerEmail), 'the reply was not e-mailed', 20_000);
+      const mail = mails().filter((m) => m.to === customerEmail);
       assert.equal(mail.length, 1, 'one e-mail: the public reply only');
       const raw = mail[0]!.text.replace(/=\r?\n/g, '');
       assert.match(raw, new RegExp(`^Subject: \\[#${ticketId.slice(0, 8)}\\] Re: No hot water`, 'm'));

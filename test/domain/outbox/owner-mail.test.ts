@@ -1,52 +1,14 @@
 // E-mail to owners through the outbox (support loop §6.3), received by a real SMTP server on loopback.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { after, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { it } from 'node:test';
 import { inTransaction } from '../../../src/db/transaction.js';
 import { recordEvent } from '../../../src/domain/outbox/events.js';
 import { describeEachDialect, type Harness } from '../../support/harness.js';
+import { decoded, startMailReceiver } from '../../support/mail-receiver.js';
 import { until } from '../../support/until.js';
 
-interface Mail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-const received: Mail[] = [];
-let refuseNext = 0;
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
-      if (refuseNext > 0) {
-        refuseNext--;
-        callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-        return;
-      }
-      received.push({
-        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        to: session.envelope.rcptTo.map((r) => r.address),
-        raw: Buffer.concat(chunks).toString('utf8'),
-      });
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-const smtpPort = (smtp.server.address() as AddressInfo).port;
-after(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-
-/** Quoted-printable soft line breaks and escapes undone, enough to search the text. */
-function decoded(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
+const smtp = await startMailReceiver();
 
 async function ruleFor(h: Harness, organizationId: string, notifyOwners: boolean): Promise<string> {
   const id = randomUUID();
@@ -108,7 +70,7 @@ describeEachDialect(
         ],
         device,
       );
-      const forDevice = () => received.filter((m) => decoded(m.raw).includes(device));
+      const forDevice = () => smtp.received.filter((m) => decoded(m.raw).includes(device));
       await until(() => forDevice().length === 2, 'owner e-mails not received', 10_000);
       const mails = forDevice();
       assert.deepEqual(mails.map((m) => m.to).sort(), [['jane@example.com'], ['joe@example.com']]);
@@ -137,20 +99,20 @@ describeEachDialect(
       const loudDevice = `SN-${randomUUID().slice(0, 8)}`;
       await alertOpened(h, organizationId, quiet, [{ email: 'quiet@example.com', name: 'Q' }], quietDevice);
       await alertOpened(h, organizationId, loud, [{ email: 'loud@example.com', name: 'L' }], loudDevice);
-      await until(() => received.some((m) => decoded(m.raw).includes(loudDevice)), 'the notifying rule sent nothing', 10_000);
+      await until(() => smtp.received.some((m) => decoded(m.raw).includes(loudDevice)), 'the notifying rule sent nothing', 10_000);
       // Both events are fanned out in order, so once the later one is mailed the earlier one was considered.
       const rows = await h.database.db.selectFrom('deliveries').select('target').where('organization_id', '=', organizationId).execute();
       assert.deepEqual(rows.map((r) => r.target), ['mailto:loud@example.com']);
-      assert.ok(!received.some((m) => decoded(m.raw).includes(quietDevice)));
+      assert.ok(!smtp.received.some((m) => decoded(m.raw).includes(quietDevice)));
     });
 
     it('retries a message the SMTP server refuses for now', async () => {
       const { organizationId } = await h.newOrg();
       const ruleId = await ruleFor(h, organizationId, true);
       const device = `SN-${randomUUID().slice(0, 8)}`;
-      refuseNext = 1;
+      smtp.refuseNext = 1;
       await alertOpened(h, organizationId, ruleId, [{ email: 'later@example.com', name: 'Later' }], device);
-      await until(() => received.some((m) => decoded(m.raw).includes(device)), 'not retried', 10_000);
+      await until(() => smtp.received.some((m) => decoded(m.raw).includes(device)), 'not retried', 10_000);
       const row = await h.database.db.selectFrom('deliveries').selectAll().where('organization_id', '=', organizationId).executeTakeFirstOrThrow();
       await until(async () => (await h.database.db.selectFrom('deliveries').select('status').where('id', '=', row.id).executeTakeFirstOrThrow()).status === 'delivered', 'not marked delivered');
       const done = await h.database.db.selectFrom('deliveries').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
@@ -159,7 +121,7 @@ describeEachDialect(
     });
   },
   {
-    env: { TELEMAP_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TELEMAP_MAIL_FROM: 'Acme Support <support@acme.example>' },
+    env: { TELEMAP_SMTP_URL: smtp.url, TELEMAP_MAIL_FROM: 'Acme Support <support@acme.example>' },
     outbox: { pollIntervalMs: 50, retryPolicy: { delaysMs: [200], giveUpAfterMs: 3600_000, maxRetryAfterMs: 3600_000 } },
   },
 );

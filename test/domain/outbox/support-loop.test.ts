@@ -2,45 +2,20 @@
 // ticket reach a Standard Webhooks endpoint and a Slack endpoint, and each owner gets one e-mail from a real SMTP
 // server on loopback; acknowledging and clearing the alert are announced too (support loop §5, §6).
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { describeEachDialect } from '../../support/harness.js';
+import { decoded, startMailReceiver } from '../../support/mail-receiver.js';
 import { until } from '../../support/until.js';
-import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
+import { receiverForSuite } from '../../support/webhook-receiver.js';
 import { createRule, deviceWithOwners, overheating, send, type Json } from '../rules/support.js';
 
-const mails: Array<{ to: string[]; raw: string }> = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
-      mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-const smtpPort = (smtp.server.address() as AddressInfo).port;
-after(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-
-const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const smtp = await startMailReceiver();
 
 describeEachDialect(
   'support loop notifications',
   (h) => {
-    let receiver: Receiver;
-    before(async () => {
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver.close();
-    });
+    const receiver = receiverForSuite();
 
     it('announces an opened alert by webhook, Slack and one e-mail per owner, then its acknowledgement and clearing', async () => {
       const fleet = await deviceWithOwners(h, 2);
@@ -79,7 +54,7 @@ describeEachDialect(
       const slackText = JSON.parse(receiver.received.find((r) => r.path === '/slack')!.body).text as string;
       for (const part of ['Overheating', fleet.identifier, fleet.owners[0]!.email, 'CRITICAL', `/alerts/${opened.id}`]) assert.ok(slackText.includes(part), part);
 
-      const forDevice = () => mails.filter((m) => decoded(m.raw).includes(fleet.identifier));
+      const forDevice = () => smtp.received.filter((m) => decoded(m.raw).includes(fleet.identifier));
       await until(() => forDevice().length === 2, 'owner e-mails not received', 10_000);
       assert.deepEqual(forDevice().map((m) => m.to).sort(), fleet.owners.map((o) => [o.email]).sort());
       for (const mail of forDevice()) assert.ok(decoded(mail.raw).includes(opened.ticketId));
@@ -100,7 +75,7 @@ describeEachDialect(
   {
     env: {
       TELEMAP_WEBHOOK_ALLOW_PRIVATE: 'true',
-      TELEMAP_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      TELEMAP_SMTP_URL: smtp.url,
       TELEMAP_MAIL_FROM: 'Acme Support <support@acme.example>',
     },
     outbox: { pollIntervalMs: 50 },

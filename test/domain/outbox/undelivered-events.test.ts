@@ -3,11 +3,11 @@
 // so the worker neither wakes for it nor writes it again. A new ticket's event carries the ticket and its
 // conversation exactly as /api/v1 shows them, though it is built from what was just written.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { describeEachDialect, type Harness } from '../../support/harness.js';
-import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
 import { until } from '../../support/until.js';
+import { receiverForSuite } from '../../support/webhook-receiver.js';
 
 async function eventsOf(h: Harness, organizationId: string) {
   return h.database.db
@@ -26,13 +26,7 @@ async function deliveryCount(h: Harness, organizationId: string) {
 describeEachDialect(
   'events nothing would deliver',
   (h) => {
-    let receiver: Receiver;
-    before(async () => {
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver.close();
-    });
+    const receiver = receiverForSuite();
 
     async function openTicket(apiKey: string, title: string) {
       const created = await h.extPost('/ticket/createTicket', apiKey, {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { browserAs } from '../../support/dashboard.js';
-import { describeEachDialect, type Harness } from '../../support/harness.js';
+import { describeEachDialect } from '../../support/harness.js';
+import { apiV1Org } from '../../support/webhook-api.js';
 
 function assertV1Error(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }, status: number, code: string) {
   assert.equal(res.statusCode, status, JSON.stringify(res.json()));
@@ -10,14 +11,6 @@ function assertV1Error(res: { statusCode: number; json(): unknown; headers: Reco
   assert.equal(body.error.code, code);
   assert.equal(typeof body.error.message, 'string');
   assert.equal(body.error.requestId, res.headers['x-request-id']);
-}
-
-async function org(h: Harness) {
-  const { organizationId, apiKey } = await h.newOrg();
-  const headers = { 'x-api-key': apiKey };
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
-    h.request({ method, url: `/api/v1${url}`, headers, ...(body !== undefined ? { body } : {}) });
-  return { organizationId, apiKey, call };
 }
 
 const ALL_EVENTS = [
@@ -32,7 +25,7 @@ const ALL_EVENTS = [
 
 describeEachDialect('/api/v1/webhooks', (h) => {
   it('creates an endpoint with a whsec_ secret shown only in the 201, then lists, reads, changes and deletes it', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     const created = await o.call('POST', '/webhooks', { url: 'https://hooks.example.com/telemap', description: 'CRM' });
     assert.equal(created.statusCode, 201, created.body);
     const body = created.json();
@@ -87,7 +80,7 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('takes a Slack format and an event list', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     const res = await o.call('POST', '/webhooks', { url: 'https://hooks.slack.com/services/T/B/X', format: 'slack', events: ['alert.opened'] });
     assert.equal(res.statusCode, 201);
     assert.equal(res.json().format, 'slack');
@@ -95,7 +88,7 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('refuses URLs that are not http or https, unknown fields, unknown events and other formats with 400', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     for (const url of ['ftp://example.com/x', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url', 'gopher://x']) {
       assertV1Error(await o.call('POST', '/webhooks', { url }), 400, 'bad_request');
     }
@@ -110,7 +103,7 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('queues a webhook.test event with 202 and lists it among the deliveries', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     // Nothing listens on port 9 (discard) of a documentation address; the attempt fails and stays pending.
     const made = (await o.call('POST', '/webhooks', { url: 'https://192.0.2.1:9/hook' })).json();
     const queued = await o.call('POST', `/webhooks/${made.id}/test`);
@@ -127,8 +120,8 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('keeps every route to its own organization: another organization sees 404', async () => {
-    const a = await org(h);
-    const b = await org(h);
+    const a = await apiV1Org(h);
+    const b = await apiV1Org(h);
     const made = (await a.call('POST', '/webhooks', { url: 'https://a.example.com/hook' })).json();
     assertV1Error(await b.call('GET', `/webhooks/${made.id}`), 404, 'not_found');
     assertV1Error(await b.call('PATCH', `/webhooks/${made.id}`, { enabled: false }), 404, 'not_found');
@@ -141,7 +134,7 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('answers 401 without credentials, lets agents read only, and admins manage with the CSRF token', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     assertV1Error(await h.request({ method: 'GET', url: '/api/v1/webhooks' }), 401, 'unauthorized');
     assertV1Error(await h.request({ method: 'POST', url: '/api/v1/webhooks', body: { url: 'https://x.example.com' } }), 401, 'unauthorized');
 
@@ -164,7 +157,7 @@ describeEachDialect('/api/v1/webhooks', (h) => {
   });
 
   it('pages the list with a cursor', async () => {
-    const o = await org(h);
+    const o = await apiV1Org(h);
     for (let i = 0; i < 3; i++) {
       await o.call('POST', '/webhooks', { url: `https://p${i}.example.com` });
       h.clock.advance(1);

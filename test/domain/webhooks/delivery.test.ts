@@ -2,52 +2,31 @@
 // signatures, retries under the same webhook-id, Retry-After, 410, redirects, Slack, and the events that tickets
 // emit through every surface (support loop §6.1, §6.2).
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { inTransaction } from '../../../src/db/transaction.js';
 import { recordEvent } from '../../../src/domain/outbox/events.js';
 import { browserAs } from '../../support/dashboard.js';
-import { describeEachDialect, type Harness } from '../../support/harness.js';
-import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
+import { describeEachDialect } from '../../support/harness.js';
 import { until } from '../../support/until.js';
+import { apiV1Org, createWebhook, type ApiV1Org } from '../../support/webhook-api.js';
+import { receiverForSuite } from '../../support/webhook-receiver.js';
 
 const HOUR = 3600_000;
 const RETRY_MS = 200;
 
-async function org(h: Harness) {
-  const { organizationId, apiKey } = await h.newOrg();
-  const headers = { 'x-api-key': apiKey };
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
-    h.request({ method, url: `/api/v1${url}`, headers, ...(body !== undefined ? { body } : {}) });
-  return { organizationId, apiKey, call };
-}
-
-type Org = Awaited<ReturnType<typeof org>>;
-
-async function endpoint(o: Org, url: string, extra: Record<string, unknown> = {}) {
-  const res = await o.call('POST', '/webhooks', { url, ...extra });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json() as { id: string; secret: string };
-}
-
-async function deliveries(o: Org, id: string) {
+async function deliveries(o: ApiV1Org, id: string) {
   return (await o.call('GET', `/webhooks/${id}/deliveries`)).json().data as Array<Record<string, unknown>>;
 }
 
 describeEachDialect(
   'webhook delivery',
   (h) => {
-    let receiver: Receiver;
-    before(async () => {
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver.close();
-    });
+    const receiver = receiverForSuite();
 
     it('delivers a signed Standard Webhooks request that the standardwebhooks library verifies', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/standard`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/standard`);
       const queued = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
       await until(() => receiver.byId(queued.eventId).length === 1, 'test event not received');
       const [request] = receiver.byId(queued.eventId);
@@ -67,8 +46,8 @@ describeEachDialect(
     });
 
     it('retries after a 500 with the same webhook-id, then marks it delivered', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/flaky`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/flaky`);
       let calls = 0;
       receiver.answer = (r) => (r.path === '/flaky' && calls++ === 0 ? { status: 500 } : { status: 200 });
       const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
@@ -84,8 +63,8 @@ describeEachDialect(
     });
 
     it('retries after no answer within the timeout, with the same webhook-id', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/slow`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/slow`);
       let calls = 0;
       receiver.answer = (r) => (r.path === '/slow' && calls++ === 0 ? 'hang' : { status: 204 });
       const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
@@ -95,8 +74,8 @@ describeEachDialect(
     });
 
     it('honours Retry-After: the next attempt waits at least as long as asked', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/busy`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/busy`);
       let calls = 0;
       receiver.answer = (r) => (r.path === '/busy' && calls++ === 0 ? { status: 503, headers: { 'retry-after': '2' } } : { status: 200 });
       const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
@@ -111,8 +90,8 @@ describeEachDialect(
     });
 
     it('disables the endpoint at once on 410 Gone, and says why', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/gone`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/gone`);
       receiver.answer = (r) => (r.path === '/gone' ? { status: 410 } : { status: 200 });
       await o.call('POST', `/webhooks/${made.id}/test`);
       await until(async () => (await o.call('GET', `/webhooks/${made.id}`)).json().enabled === false, 'not disabled on 410');
@@ -128,8 +107,8 @@ describeEachDialect(
     });
 
     it('never follows a redirect: a 3xx is a failed attempt', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/moved`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/moved`);
       receiver.answer = (r) => (r.path === '/moved' ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 });
       const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
       await until(async () => (await deliveries(o, made.id))[0]?.responseStatus === 302, 'redirect not recorded');
@@ -143,8 +122,8 @@ describeEachDialect(
     });
 
     it('gives up 3 days after the first attempt, and disables an endpoint failing for 5 days', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/down`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/down`);
       receiver.answer = (r) => (r.path === '/down' ? { status: 500 } : { status: 200 });
       try {
         const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
@@ -166,16 +145,16 @@ describeEachDialect(
     });
 
     it('resolves the name once and connects to the vetted address (a name no DNS knows reaches the receiver)', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `http://receiver.telemap.test:${receiver.port}/named`);
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `http://receiver.telemap.test:${receiver.port}/named`);
       const { eventId } = (await o.call('POST', `/webhooks/${made.id}/test`)).json();
       await until(() => receiver.byId(eventId).length === 1, 'named endpoint not reached');
       assert.equal(receiver.byId(eventId)[0]!.headers.host, `receiver.telemap.test:${receiver.port}`);
     });
 
     it('sends ticket events from ext-v1 createTicket, /api/v1 replies and status changes, and the dashboard', async () => {
-      const o = await org(h);
-      const made = await endpoint(o, `${receiver.url}/tickets`, { events: ['ticket.created', 'ticket.status_changed', 'ticket.message_added'] });
+      const o = await apiV1Org(h);
+      const made = await createWebhook(o, `${receiver.url}/tickets`, { events: ['ticket.created', 'ticket.status_changed', 'ticket.message_added'] });
       const created = await h.extPost('/ticket/createTicket', o.apiKey, { title: 'Heater is cold', customerEmail: 'pat@example.com', description: 'No heat' });
       assert.equal(created.statusCode, 200, created.body);
       const ticketId = created.json().ticketId as string;
@@ -210,10 +189,10 @@ describeEachDialect(
     });
 
     it('sends only the event types an endpoint asked for, and nothing for another organization', async () => {
-      const a = await org(h);
-      const b = await org(h);
-      const onlyAlerts = await endpoint(a, `${receiver.url}/only-alerts`, { events: ['alert.opened'] });
-      const everything = await endpoint(b, `${receiver.url}/other-org`);
+      const a = await apiV1Org(h);
+      const b = await apiV1Org(h);
+      const onlyAlerts = await createWebhook(a, `${receiver.url}/only-alerts`, { events: ['alert.opened'] });
+      const everything = await createWebhook(b, `${receiver.url}/other-org`);
       const created = await h.extPost('/ticket/createTicket', a.apiKey, { title: 'Noise', customerEmail: 'x@example.com', description: 'x' });
       assert.equal(created.statusCode, 200);
       await inTransaction(h.database, (trx) =>
@@ -230,8 +209,8 @@ describeEachDialect(
     });
 
     it('sends Slack messages naming the rule, device, owners and severity, with a link to the alert, one per second', async () => {
-      const o = await org(h);
-      await endpoint(o, `${receiver.url}/slack`, { format: 'slack' });
+      const o = await apiV1Org(h);
+      await createWebhook(o, `${receiver.url}/slack`, { format: 'slack' });
       const alert = {
         id: 'a1b2',
         ruleId: 'r1',

@@ -1,18 +1,12 @@
 // Without TELEMAP_WEBHOOK_ALLOW_PRIVATE, a webhook never reaches loopback or private addresses, however its URL
 // names them: an IP literal, `localhost`, or a name that resolves there (support loop §6.2).
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { isPrivateAddress } from '../../../src/domain/webhooks/address-guard.js';
-import { describeEachDialect, type Harness } from '../../support/harness.js';
-import { startReceiver, type Receiver } from '../../support/webhook-receiver.js';
+import { describeEachDialect } from '../../support/harness.js';
 import { until } from '../../support/until.js';
-
-async function org(h: Harness) {
-  const { apiKey } = await h.newOrg();
-  const call = (method: 'GET' | 'POST', url: string, body?: unknown) =>
-    h.request({ method, url: `/api/v1${url}`, headers: { 'x-api-key': apiKey }, ...(body !== undefined ? { body } : {}) });
-  return { call };
-}
+import { apiV1Org } from '../../support/webhook-api.js';
+import { receiverForSuite, startReceiver } from '../../support/webhook-receiver.js';
 
 it('classifies special-purpose addresses as private', () => {
   for (const address of [
@@ -44,17 +38,11 @@ it('classifies special-purpose addresses as private', () => {
 describeEachDialect(
   'webhooks to private addresses (not allowed)',
   (h) => {
-    let receiver: Receiver;
-    before(async () => {
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver.close();
-    });
+    const receiver = receiverForSuite();
 
     for (const host of ['127.0.0.1', 'localhost', 'sneaky.telemap.test', 'mixed.telemap.test', '[::1]']) {
       it(`refuses ${host} at delivery time and sends nothing`, async () => {
-        const o = await org(h);
+        const o = await apiV1Org(h);
         const made = await o.call('POST', '/webhooks', { url: `http://${host}:${receiver.port}/private` });
         assert.equal(made.statusCode, 201);
         const { id } = made.json();
@@ -91,7 +79,7 @@ describeEachDialect('webhooks to localhost with the system resolver (not allowed
   it('refuses localhost as the system resolves it', async () => {
     const receiver = await startReceiver();
     try {
-      const o = await org(h);
+      const o = await apiV1Org(h);
       const { id } = (await o.call('POST', '/webhooks', { url: `http://localhost:${receiver.port}/x` })).json();
       await o.call('POST', `/webhooks/${id}/test`);
       await until(async () => (await o.call('GET', `/webhooks/${id}/deliveries`)).json().data[0]?.error != null, 'no error recorded');
