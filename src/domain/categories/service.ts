@@ -101,11 +101,12 @@ export async function chooseCategory(
   organizationId: string,
   requested: string | undefined,
   texts: readonly string[],
-): Promise<string | null> {
+): Promise<{ id: string; name: string } | null> {
   if (requested !== undefined && requested.trim() !== '') {
     const named = await findCategoryByNameKey(db, organizationId, categoryNameKey(requested));
-    if (named) return named.id;
+    if (named) return { id: named.id, name: named.name };
   }
   const categories = (await listCategoryRows(db, organizationId)).map(present);
-  return classify(texts, categories)?.id ?? null;
+  const chosen = classify(texts, categories);
+  return chosen ? { id: chosen.id, name: chosen.name } : null;
 }

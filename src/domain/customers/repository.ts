@@ -44,14 +44,14 @@ export async function findCustomerByEmail(
   return (await customerByEmail(db, organizationId, email))[0];
 }
 
-// Only the id, for callers that only link to the customer (every ticket opened by email): the other eight columns
-// are then not copied out of the row into strings.
-const customerIdByEmail = prepared((db: Db, organizationId: string, email: string) =>
-  db.selectFrom('customers').select('id').where('organization_id', '=', organizationId).where('email', '=', email),
+// Only the id and name, for callers that only link to the customer (every ticket opened by email, which names its
+// customer in its event): the other columns are then not copied out of the row into strings.
+const customerLinkByEmail = prepared((db: Db, organizationId: string, email: string) =>
+  db.selectFrom('customers').select(['id', 'name']).where('organization_id', '=', organizationId).where('email', '=', email),
 );
 
-export async function findCustomerIdByEmail(db: Db, organizationId: string, email: string): Promise<string | undefined> {
-  return (await customerIdByEmail(db, organizationId, email))[0]?.id;
+export async function findCustomerLinkByEmail(db: Db, organizationId: string, email: string): Promise<{ id: string; name: string } | undefined> {
+  return (await customerLinkByEmail(db, organizationId, email))[0];
 }
 
 /** The columns an update may set: each holds a string, or null, which is all a prepared query binds. */

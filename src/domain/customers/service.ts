@@ -9,7 +9,7 @@ import { newId } from '../ids.js';
 import { normalizeEmail } from './email.js';
 import {
   findCustomerByEmail,
-  findCustomerIdByEmail,
+  findCustomerLinkByEmail,
   findCustomerIdsByEmails,
   findCustomerWithLinks,
   insertCustomer,
@@ -95,37 +95,42 @@ export async function updateCustomer(
   if (!updated) throw new DomainError({ code: 'customer_not_found' });
 }
 
+/** A customer found or created by email: enough to link to it and to name it. */
+export interface EnsuredCustomer {
+  customerId: string;
+  wasCreated: boolean;
+  /** Normalized, as stored. */
+  email: string;
+  name: string;
+}
+
 /**
  * Finds or creates the customer with this email without a check-then-insert race: the insert yields to the
  * unique index, and exactly one of any concurrent callers reports `wasCreated`.
  */
-export async function ensureCustomer(
-  db: Db,
-  organizationId: string,
-  email: string,
-  now: string,
-): Promise<{ customerId: string; wasCreated: boolean }> {
+export async function ensureCustomer(db: Db, organizationId: string, email: string, now: string): Promise<EnsuredCustomer> {
   const normalized = normalizeEmail(email);
   // Most calls name a customer that exists: one read, and no write attempt that would take the write lock.
-  const found = await findCustomerIdByEmail(db, organizationId, normalized);
-  if (found) return { customerId: found, wasCreated: false };
+  const found = await findCustomerLinkByEmail(db, organizationId, normalized);
+  if (found) return { customerId: found.id, wasCreated: false, email: normalized, name: found.name };
   const id = newId();
+  const name = defaultNameFor(normalized);
   const created = await insertCustomerIfAbsent(db, {
     id,
     organization_id: organizationId,
     email: normalized,
-    name: defaultNameFor(normalized),
+    name,
     phone: null,
     address: null,
     metadata: '{}',
     created_at: now,
     updated_at: now,
   });
-  if (created) return { customerId: id, wasCreated: true };
+  if (created) return { customerId: id, wasCreated: true, email: normalized, name };
   // Created by a concurrent request since the read above: the insert did nothing, and the row is there now.
-  const existing = await findCustomerIdByEmail(db, organizationId, normalized);
+  const existing = await findCustomerLinkByEmail(db, organizationId, normalized);
   if (!existing) throw new Error('customer vanished between conflict and read');
-  return { customerId: existing, wasCreated: false };
+  return { customerId: existing.id, wasCreated: false, email: normalized, name: existing.name };
 }
 
 export async function getCustomerRecord(

@@ -1,6 +1,6 @@
 // Ticket events carry the ticket with its conversation as it stands in the announcing transaction.
 import type { Db } from '../../db/connect.js';
-import { getTicket, ticketMessages, type TicketMessageView } from '../dashboard/queries.js';
+import { getTicket, ticketMessages, type TicketMessageView, type TicketView } from '../dashboard/queries.js';
 import { recordEvent, type EventType } from './events.js';
 
 export type TicketEventType = Extract<EventType, `ticket.${string}`>;
@@ -8,6 +8,8 @@ export type TicketEventType = Extract<EventType, `ticket.${string}`>;
 export interface TicketEventOptions {
   /** Members added to the ticket in `data` (the previous status, the new message's id). */
   extra?: Record<string, unknown>;
+  /** The ticket, when the caller has just written all of it (a new ticket): spares reading it back. */
+  ticket?: TicketView;
   /**
    * The conversation, when the caller has just written all of it (a new ticket): spares reading it back. Customer
    * facing, so never an internal note.
@@ -23,7 +25,7 @@ export async function recordTicketEvent(
   createdAt: string,
   options: TicketEventOptions = {},
 ): Promise<string> {
-  const ticket = await getTicket(db, organizationId, ticketId);
+  const ticket = options.ticket ?? (await getTicket(db, organizationId, ticketId));
   if (!ticket) throw new Error(`ticket event for a ticket that is not there: ${ticketId}`);
   const messages = options.messages ?? (await ticketMessages(db, organizationId, ticketId));
   return recordEvent(db, { organizationId, type, data: { ...ticket, messages, ...options.extra }, createdAt });

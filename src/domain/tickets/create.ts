@@ -9,7 +9,7 @@ import { findCustomerById } from '../customers/repository.js';
 import { ensureCustomer } from '../customers/service.js';
 import { DomainError } from '../errors.js';
 import { isUuid, newId } from '../ids.js';
-import { messageView } from '../dashboard/tickets.js';
+import { messageView, type TicketView } from '../dashboard/tickets.js';
 import { recordTicketEvent } from '../outbox/ticket-events.js';
 import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import { composeDescription } from './compose-description.js';
@@ -61,14 +61,14 @@ export async function createTicket(ctx: DomainContext, organizationId: string, i
  */
 export async function createTicketIn(trx: Db, organizationId: string, input: NewTicket, now: string): Promise<CreatedTicket> {
   const ticketId = newId();
-  let customer: { customerId: string; wasCreated: boolean } | undefined;
+  let customer: { customerId: string; wasCreated: boolean; email: string; name: string } | undefined;
   let customerEmail = 'email' in input.customer ? input.customer.email : null;
   if ('id' in input.customer) {
     const found = isUuid(input.customer.id)
       ? await findCustomerById(trx, organizationId, input.customer.id.toLowerCase())
       : undefined;
     if (!found) throw new DomainError({ code: 'customer_not_found' });
-    customer = { customerId: found.id, wasCreated: false };
+    customer = { customerId: found.id, wasCreated: false, email: found.email, name: found.name };
     customerEmail = found.email;
   }
 
@@ -85,20 +85,21 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
 
   // The classifier reads what the client wrote: title, its description, and the messages; a composed
   // description would only repeat the messages (and add the role names).
-  const categoryId = await chooseCategory(trx, organizationId, input.category, [
+  const category = await chooseCategory(trx, organizationId, input.category, [
     input.title,
     input.description ?? '',
     ...input.messages.map((m) => m.content),
   ]);
 
+  const description = input.description ?? composeDescription(input.messages);
   await insertTicket(trx, {
     id: ticketId,
     organization_id: organizationId,
     customer_id: customer.customerId,
     device_id: deviceId,
-    category_id: categoryId,
+    category_id: category?.id ?? null,
     title: input.title,
-    description: input.description ?? composeDescription(input.messages),
+    description,
     priority: input.priority,
     status: INITIAL_STATUS,
     channel: input.channel,
@@ -128,13 +129,30 @@ export async function createTicketIn(trx: Db, organizationId: string, input: New
     trx,
     messages.map((message) => ({ ...message, organization_id: organizationId, ticket_id: ticketId })),
   );
-  // The event's conversation is what was just written, rather than read back.
-  await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now, { messages: messages.map(messageView) });
+  // The event carries what was just written, as getTicket and ticketMessages would read it back.
+  const ticket: TicketView = {
+    id: ticketId,
+    title: input.title,
+    description,
+    priority: input.priority,
+    status: INITIAL_STATUS,
+    channel: input.channel,
+    customerId,
+    customerEmail: customer.email,
+    customerName: customer.name,
+    deviceId,
+    deviceIdentifier: deviceId === null ? null : (input.deviceIdentifier ?? null),
+    category: category?.name ?? null,
+    assignee: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await recordTicketEvent(trx, organizationId, 'ticket.created', ticketId, now, { ticket, messages: messages.map(messageView) });
   return {
     ticketId,
     customerId: customer.customerId,
     customerWasCreated: customer.wasCreated,
-    categoryId,
+    categoryId: category?.id ?? null,
     deviceId,
   };
 }

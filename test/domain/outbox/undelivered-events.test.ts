@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { createCategory } from '../../../src/domain/categories/service.js';
 import { describeEachDialect, type Harness } from '../../support/harness.js';
 import { until } from '../../support/until.js';
 import { receiverForSuite } from '../../support/webhook-receiver.js';
@@ -83,6 +84,31 @@ describeEachDialect(
       assert.deepEqual(delivered.data, ticket);
       assert.equal((delivered.data.messages as unknown[]).length, 2);
       assert.deepEqual(receiver.received.filter((r) => r.path === '/alerts' || r.path === '/disabled'), []);
+
+      // A ticket naming its customer by id, a device and a category, and one the classifier files: each event's
+      // customer, device and category are those the ticket's page shows.
+      const customer = await h.extPost('/customer/createOrUpdateCustomer', apiKey, { email: 'kim@example.com', name: 'Kim Park' });
+      assert.equal(customer.statusCode, 200, customer.body);
+      const device = await h.extPost('/device', apiKey, { identifier: 'HEAT-0042', type: 'heater' });
+      assert.equal(device.statusCode, 200, device.body);
+      await createCategory(h.ctx, organizationId, { name: 'Heating', keywords: ['radiator'] });
+      const secret = tickets.json().secret as string;
+      for (const body of [
+        { title: 'By id', customerId: customer.json().telemetronCustomerId, deviceIdentifier: 'HEAT-0042', category: 'heating' },
+        { title: 'The radiator is off', customerEmail: 'new.customer@example.com' },
+      ]) {
+        const created = await h.extPost('/ticket/createTicket', apiKey, body);
+        assert.equal(created.statusCode, 200, created.body);
+        const id = created.json().ticketId as string;
+        const recorded = (await eventsOf(h, organizationId)).find((e) => (JSON.parse(e.payload) as { id: string }).id === id)!;
+        await until(() => receiver.byId(recorded.id).length === 1, `ticket.created of ${body.title} not delivered`);
+        const [request] = receiver.byId(recorded.id);
+        const { data } = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as { data: Record<string, unknown> };
+        const page = await h.request({ method: 'GET', url: `/api/v1/tickets/${id}`, headers });
+        const { alertId: _a, owners: _o, ...onPage } = page.json() as Record<string, unknown>;
+        assert.deepEqual(data, onPage);
+        assert.equal(data.category, 'Heating');
+      }
     });
 
     it('wakes the worker for a test event, which is recorded dispatched with its one delivery', async () => {
