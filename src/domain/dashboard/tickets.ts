@@ -45,8 +45,9 @@ function ticketBase(db: Db, organizationId: string) {
     .where('tickets.organization_id', '=', organizationId);
 }
 
-function ticketQuery(db: Db, organizationId: string) {
-  return ticketBase(db, organizationId)
+/** What ticketView reads, selected from ticketBase (filtered or not): the ticket and the names of what it links to. */
+function selectForView(query: ReturnType<typeof ticketBase>) {
+  return query
     .selectAll('tickets')
     .select([
       'customers.email as customer_email',
@@ -135,15 +136,7 @@ export async function listTickets(
     cursor,
     options.limit,
     async (direction, at) => {
-      let query = filteredTickets(db, organizationId, options)
-        .selectAll('tickets')
-        .select([
-          'customers.email as customer_email',
-          'customers.name as customer_name',
-          'devices.identifier as device_identifier',
-          'categories.name as category_name',
-          'assignee.email as assignee_email',
-        ]);
+      let query = selectForView(filteredTickets(db, organizationId, options));
       if (at) query = query.where(direction === 'older' ? before('tickets.created_at', 'tickets.id', at) : after('tickets.created_at', 'tickets.id', at));
       const order = direction === 'older' ? 'desc' : 'asc';
       return (await query.orderBy('tickets.created_at', order).orderBy('tickets.id', order).limit(options.limit + 1).execute()) as TicketJoined[];
@@ -167,7 +160,9 @@ export async function getTicket(db: Db, organizationId: string, id: string): Pro
 }
 
 // Prepared (db/prepared.ts): every ticket event reads its ticket back inside the change's transaction.
-const ticketById = prepared((db: Db, organizationId: string, id: string) => ticketQuery(db, organizationId).where('tickets.id', '=', id));
+const ticketById = prepared((db: Db, organizationId: string, id: string) =>
+  selectForView(ticketBase(db, organizationId)).where('tickets.id', '=', id),
+);
 
 export interface AuthorView {
   type: string;
