@@ -2,10 +2,10 @@
 import type { Db } from '../../db/connect.js';
 import { prepared } from '../../db/prepared.js';
 import type { TicketRow } from '../../db/schema.js';
-import { after, before, containsPattern, keysetPage, likeContains, type Page } from './cursor.js';
+import { containsPattern, keysetPage, likeContains, rowsPast, type Page } from './cursor.js';
 import { sql } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../tickets/model.js';
-import { cursorOrFail, searchText, type ListOptions } from './list.js';
+import { countRows, cursorOrFail, searchText, type ListOptions } from './list.js';
 
 // The vocabulary is the tickets domain's; re-exported for the callers that read it from here.
 export {
@@ -132,26 +132,13 @@ export async function listTickets(
   options: ListOptions & TicketFilter,
 ): Promise<Page<TicketView>> {
   const cursor = cursorOrFail(options.cursor);
-  return keysetPage(
-    cursor,
-    options.limit,
-    async (direction, at) => {
-      let query = selectForView(filteredTickets(db, organizationId, options));
-      if (at) query = query.where(direction === 'older' ? before('tickets.created_at', 'tickets.id', at) : after('tickets.created_at', 'tickets.id', at));
-      const order = direction === 'older' ? 'desc' : 'asc';
-      return (await query.orderBy('tickets.created_at', order).orderBy('tickets.id', order).limit(options.limit + 1).execute()) as TicketJoined[];
-    },
-    (r) => r.created_at,
-    ticketView,
-  );
+  const query = selectForView(filteredTickets(db, organizationId, options));
+  return keysetPage(cursor, options.limit, rowsPast(query, 'tickets.created_at', 'tickets.id', options.limit), (r) => r.created_at, ticketView);
 }
 
 /** How many tickets match the filter. */
 export async function countTickets(db: Db, organizationId: string, filter: TicketFilter): Promise<number> {
-  const row = await filteredTickets(db, organizationId, filter)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(filteredTickets(db, organizationId, filter));
 }
 
 export async function getTicket(db: Db, organizationId: string, id: string): Promise<TicketView | undefined> {
