@@ -1,9 +1,9 @@
 // Tickets, their conversations and timelines as the dashboard and /api/v1 show them.
 import type { Db } from '../../db/connect.js';
 import { prepared } from '../../db/prepared.js';
-import type { TicketRow } from '../../db/schema.js';
+import type { TicketEventsTable, TicketRow } from '../../db/schema.js';
 import { containsPattern, keysetPage, likeContains, rowsPast, type Page } from './cursor.js';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../tickets/model.js';
 import { countRows, cursorOrFail, searchText, type ListOptions } from './list.js';
 
@@ -255,16 +255,7 @@ export async function ticketTimeline(db: Db, organizationId: string, ticketId: s
   return out;
 }
 
-function changeEntry(row: {
-  id: string;
-  type: string;
-  from_value: string | null;
-  to_value: string | null;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  created_at: string;
-}): TimelineEntry {
+function changeEntry(row: Selectable<TicketEventsTable>): TimelineEntry {
   return {
     entry: 'change',
     id: row.id,
