@@ -50,5 +50,3 @@ export async function getDevice(db: Db, organizationId: string, id: string): Pro
     .executeTakeFirst();
   return row && deviceView(row);
 }
-
-/** One device-owner link, current (`unassignedAt` null) or ended. */
