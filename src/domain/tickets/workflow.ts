@@ -104,21 +104,12 @@ export async function updateTicket(
     }
     if (update.category !== undefined) {
       const category = update.category === null ? null : await findCategory(trx, organizationId, update.category);
-      if ((category?.id ?? null) !== before.category_id) {
-        const previous = before.category_id ? await categoryName(trx, before.category_id) : null;
-        await trx.updateTable('tickets').set({ category_id: category?.id ?? null }).where('id', '=', ticketId).execute();
-        await recordTicketChange(trx, organizationId, ticketId, { type: 'category_changed', from: previous, to: category?.name ?? null }, actor, now);
-        touched = true;
-      }
+      if (await relink(trx, organizationId, ticketId, CATEGORY_LINK, before.category_id, category, actor, now)) touched = true;
     }
     if (update.assigneeUserId !== undefined) {
       const assignee = update.assigneeUserId === null ? null : await findActiveUser(trx, organizationId, update.assigneeUserId);
-      if ((assignee?.id ?? null) !== before.assignee_user_id) {
-        const previous = before.assignee_user_id ? await userEmail(trx, before.assignee_user_id) : null;
-        await trx.updateTable('tickets').set({ assignee_user_id: assignee?.id ?? null }).where('id', '=', ticketId).execute();
-        await recordTicketChange(trx, organizationId, ticketId, { type: 'assignee_changed', from: previous, to: assignee?.email ?? null }, actor, now);
-        touched = true;
-      }
+      const named = assignee && { id: assignee.id, name: assignee.email };
+      if (await relink(trx, organizationId, ticketId, ASSIGNEE_LINK, before.assignee_user_id, named, actor, now)) touched = true;
     }
     if (update.status !== undefined) {
       await setStatusIn(trx, organizationId, ticketId, before.status, update.status, actor, now);
@@ -126,6 +117,38 @@ export async function updateTicket(
       await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
     }
   });
+}
+
+/** A column of the ticket that points at another record; its timeline entries name that record, not its id. */
+interface Link {
+  column: 'category_id' | 'assignee_user_id';
+  change: 'category_changed' | 'assignee_changed';
+  nameOf: (db: Db, id: string) => Promise<string | null>;
+}
+
+const CATEGORY_LINK: Link = { column: 'category_id', change: 'category_changed', nameOf: categoryName };
+const ASSIGNEE_LINK: Link = { column: 'assignee_user_id', change: 'assignee_changed', nameOf: userEmail };
+
+/**
+ * Points the ticket's link at `next` (null: at nothing) with its timeline entry, inside the caller's transaction
+ * (ticket locked); updated_at is the caller's. False when it points there already: nothing is written.
+ */
+async function relink(
+  trx: Db,
+  organizationId: string,
+  ticketId: string,
+  link: Link,
+  current: string | null,
+  next: { id: string; name: string } | null,
+  actor: Actor,
+  now: string,
+): Promise<boolean> {
+  const nextId = next?.id ?? null;
+  if (nextId === current) return false;
+  const previous = current ? await link.nameOf(trx, current) : null;
+  await trx.updateTable('tickets').set(link.column, nextId).where('id', '=', ticketId).execute();
+  await recordTicketChange(trx, organizationId, ticketId, { type: link.change, from: previous, to: next?.name ?? null }, actor, now);
+  return true;
 }
 
 async function findCategory(db: Db, organizationId: string, name: string) {
