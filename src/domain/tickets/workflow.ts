@@ -229,25 +229,7 @@ export async function addReply(ctx: DomainContext, organizationId: string, ticke
         const author = reply.author ?? (reply.role === 'customer' ? await customerActor(trx, ticketId) : UNKNOWN_AGENT);
         const position = await nextMessagePosition(trx, ticketId);
         const now = isoNow(ctx.clock);
-        const messageId = newId();
-        await trx
-          .insertInto('ticket_messages')
-          .values({
-            id: messageId,
-            organization_id: organizationId,
-            ticket_id: ticketId,
-            position,
-            role: reply.role,
-            content,
-            created_at: now,
-            kind,
-            author_type: author.type,
-            author_id: author.id,
-            author_name: author.name,
-          })
-          .execute();
-        await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-        if (kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
+        const messageId = await writeMessage(trx, organizationId, ticketId, position, { role: reply.role, content, kind }, author, now);
         const status = reply.status ?? (reply.role === 'customer' && ticket.status === 'waiting_for_customer' ? 'open' : undefined);
         if (status !== undefined) await setStatusIn(trx, organizationId, ticketId, ticket.status, status, author, now);
         return { messageId, position, createdAt: now };
@@ -276,8 +258,25 @@ export async function appendMessageIn(
     .executeTakeFirst();
   if (!ticket) return false;
   const position = await nextMessagePosition(trx, ticketId);
-  const messageId = newId();
   const author: Actor = message.role === 'bot' ? { type: 'bot', id: null, name: null } : SYSTEM_ACTOR;
+  await writeMessage(trx, organizationId, ticketId, position, { ...message, kind: 'message' }, author, now);
+  return true;
+}
+
+/**
+ * Writes a message at `position` (the ticket locked and the position read by the caller), touches the ticket's
+ * updated_at and, unless it is a note, records `ticket.message_added`. Returns the message's id.
+ */
+async function writeMessage(
+  trx: Db,
+  organizationId: string,
+  ticketId: string,
+  position: number,
+  message: { role: MessageRole | ReplyRole; content: string; kind: MessageKind },
+  author: Actor,
+  now: string,
+): Promise<string> {
+  const messageId = newId();
   await trx
     .insertInto('ticket_messages')
     .values({
@@ -288,15 +287,15 @@ export async function appendMessageIn(
       role: message.role,
       content: message.content,
       created_at: now,
-      kind: 'message',
+      kind: message.kind,
       author_type: author.type,
       author_id: author.id,
       author_name: author.name,
     })
     .execute();
   await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
-  return true;
+  if (message.kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
+  return messageId;
 }
 
 async function customerActor(db: Db, ticketId: string): Promise<Actor> {
