@@ -59,6 +59,14 @@ export function requiredOrgId(args: ParsedArgs, command: Command): string {
   return org.toLowerCase();
 }
 
+/** The command's one positional argument; `noun` names it in the messages ("an organization id", "a key id"). */
+export function onePositional(args: ParsedArgs, command: Command, noun: `a ${string}` | `an ${string}`): string {
+  const value = args.positionals[0];
+  if (!value) throw new CliError(`${noun} is required (see: telemap ${command.name} --help)`);
+  if (args.positionals.length > 1) throw new CliError(`${command.name} takes exactly one ${noun.replace(/^an? /, '')}`);
+  return value;
+}
+
 export function optionalString(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -1,6 +1,6 @@
 import { createApiKey, listApiKeys, revokeApiKey } from '../../domain/api-keys/service.js';
 import { isDomainError } from '../../domain/errors.js';
-import { CliError, optionalString, requiredOrgId, type Command } from '../command.js';
+import { CliError, onePositional, optionalString, requiredOrgId, type Command } from '../command.js';
 
 function orgNotFound(org: string) {
   return (error: unknown) => {
@@ -53,9 +53,7 @@ export const keyRevoke: Command = {
   usage: 'telemap key revoke <keyId>',
   options: {},
   async run(args, io) {
-    const keyId = args.positionals[0];
-    if (!keyId) throw new CliError('a key id is required (see: telemap key revoke --help)');
-    if (args.positionals.length > 1) throw new CliError('key revoke takes exactly one key id');
+    const keyId = onePositional(args, this, 'a key id');
     await io
       .withContext((ctx) => revokeApiKey(ctx, keyId))
       .catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { isDomainError } from '../../domain/errors.js';
 import { listAllOrganizations, purgeOrganization, restoreOrganization } from '../../domain/orgs/lifecycle.js';
 import { createOrganizationWithKey } from '../../domain/orgs/service.js';
 import { setSupportEmail } from '../../domain/tickets/settings.js';
-import { CliError, optionalString, requiredString, type Command } from '../command.js';
+import { CliError, onePositional, optionalString, requiredString, type Command } from '../command.js';
 import { passwordFromStdinOrGenerated, printPassword } from './user.js';
 
 export const orgCreate: Command = {
@@ -78,20 +78,13 @@ export const orgList: Command = {
   },
 };
 
-function oneId(args: Parameters<Command['run']>[0], command: Command): string {
-  const id = args.positionals[0];
-  if (!id) throw new CliError(`an organization id is required (see: telemap ${command.name} --help)`);
-  if (args.positionals.length > 1) throw new CliError(`${command.name} takes exactly one organization id`);
-  return id;
-}
-
 export const orgRestore: Command = {
   name: 'org restore',
   summary: 'Restore a deleted organization within the retention window (TELEMAP_ORG_RETENTION_DAYS)',
   usage: 'telemap org restore <organizationId>',
   options: {},
   async run(args, io) {
-    const id = oneId(args, this);
+    const id = onePositional(args, this, 'an organization id');
     const { orgRetentionDays } = loadConfig();
     await io
       .withContext((ctx) => restoreOrganization(ctx, id, orgRetentionDays))
@@ -119,7 +112,7 @@ export const orgPurge: Command = {
   usage: 'telemap org purge <organizationId> --yes',
   options: { yes: { type: 'boolean' } },
   async run(args, io) {
-    const id = oneId(args, this);
+    const id = onePositional(args, this, 'an organization id');
     if (!args.values.yes) {
       throw new CliError(`org purge removes organization ${id} and all of its data for good; add --yes to confirm`);
     }
@@ -139,7 +132,7 @@ export const orgUpdate: Command = {
   usage: 'telemap org update <organizationId> --support-email <email|"">',
   options: { 'support-email': { type: 'string' } },
   async run(args, io) {
-    const id = oneId(args, this);
+    const id = onePositional(args, this, 'an organization id');
     const raw = args.values['support-email'];
     const supportEmail = typeof raw === 'string' ? raw.trim() : undefined;
     if (supportEmail === undefined) throw new CliError('nothing to update: pass --support-email <email> (an empty value clears it)');

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { before, toPage, type Page } from './cursor.js';
 import { cursorOrFail, type ListOptions } from './list.js';
 
+/** One device-owner link, current (`unassignedAt` null) or ended. */
 export interface AssignmentView {
   id: string;
   deviceId: string;

@@ -1,6 +1,6 @@
 // Keyset pagination for the dashboard lists and /api/v1: a cursor is the (sort key, id) of the last row of a page,
 // base64url-encoded JSON, opaque to clients. Rows inserted later do not shift the pages after it, unlike OFFSET.
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 
 export interface Cursor {
   key: string;
@@ -68,6 +68,18 @@ export function after(keyColumn: string, idColumn: string, cursor: Cursor): Expr
 
 /** Which way a page is read: older rows after a cursor (newest first), or newer rows before it (oldest first). */
 export type Direction = 'older' | 'newer';
+
+/**
+ * keysetPage's `fetch` for `query`: `limit + 1` of its rows past the cursor in the given direction, ordered by
+ * (key, id) that way.
+ */
+export function rowsPast<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, keyColumn: string, idColumn: string, limit: number) {
+  return (direction: Direction, at: Cursor | undefined) => {
+    const past = at ? query.where(direction === 'older' ? before(keyColumn, idColumn, at) : after(keyColumn, idColumn, at)) : query;
+    const order = direction === 'older' ? 'desc' : 'asc';
+    return past.orderBy(sql.ref(keyColumn), order).orderBy(sql.ref(idColumn), order).limit(limit + 1).execute();
+  };
+}
 
 /**
  * A newest-first page that can be walked both ways. `fetch` reads `limit + 1` rows past the cursor in the given

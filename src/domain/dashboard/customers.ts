@@ -1,9 +1,9 @@
 // Customers as the dashboard and /api/v1 list and show them.
 import type { Db } from '../../db/connect.js';
 import type { CustomerRow } from '../../db/schema.js';
-import { after, before, keysetPage, likeContains, type Page } from './cursor.js';
+import { likeContains, type Page } from './cursor.js';
 import type { Metadata } from '../metadata.js';
-import { cursorOrFail, parseMetadata, searchText, type ListOptions } from './list.js';
+import { countRows, parseMetadata, searchPage, searchText, type SearchListOptions } from './list.js';
 
 export interface CustomerView {
   id: string;
@@ -40,32 +40,12 @@ function customerSearch(db: Db, organizationId: string, q: string | undefined) {
 }
 
 /** Customers whose email, name, phone or address contains `q` (case-insensitive), newest first, both ways. */
-export async function listCustomers(
-  db: Db,
-  organizationId: string,
-  options: ListOptions & { q?: string | undefined },
-): Promise<Page<CustomerView>> {
-  const cursor = cursorOrFail(options.cursor);
-  const q = searchText(options.q);
-  return keysetPage(
-    cursor,
-    options.limit,
-    (direction, at) => {
-      let query = customerSearch(db, organizationId, q).selectAll();
-      if (at) query = query.where(direction === 'older' ? before('created_at', 'id', at) : after('created_at', 'id', at));
-      const order = direction === 'older' ? 'desc' : 'asc';
-      return query.orderBy('created_at', order).orderBy('id', order).limit(options.limit + 1).execute();
-    },
-    (r) => r.created_at,
-    customerView,
-  );
+export async function listCustomers(db: Db, organizationId: string, options: SearchListOptions): Promise<Page<CustomerView>> {
+  return searchPage(options, (q) => customerSearch(db, organizationId, q).selectAll(), customerView);
 }
 
 export async function countCustomers(db: Db, organizationId: string, options: { q?: string | undefined }): Promise<number> {
-  const row = await customerSearch(db, organizationId, searchText(options.q))
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(customerSearch(db, organizationId, searchText(options.q)));
 }
 
 export async function getCustomer(db: Db, organizationId: string, id: string): Promise<CustomerView | undefined> {

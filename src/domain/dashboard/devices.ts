@@ -1,9 +1,9 @@
 // Devices as the dashboard and /api/v1 list and show them.
 import type { Db } from '../../db/connect.js';
 import type { DeviceRow } from '../../db/schema.js';
-import { after, before, keysetPage, likeContains, type Page } from './cursor.js';
+import { likeContains, type Page } from './cursor.js';
 import type { Metadata } from '../metadata.js';
-import { cursorOrFail, parseMetadata, searchText, type ListOptions } from './list.js';
+import { countRows, parseMetadata, searchPage, searchText, type SearchListOptions } from './list.js';
 
 export interface DeviceView {
   id: string;
@@ -33,32 +33,12 @@ function deviceSearch(db: Db, organizationId: string, q: string | undefined) {
 }
 
 /** Devices whose identifier, type or metadata contains `q` (case-insensitive), newest first, both ways. */
-export async function listDevices(
-  db: Db,
-  organizationId: string,
-  options: ListOptions & { q?: string | undefined },
-): Promise<Page<DeviceView>> {
-  const cursor = cursorOrFail(options.cursor);
-  const q = searchText(options.q);
-  return keysetPage(
-    cursor,
-    options.limit,
-    (direction, at) => {
-      let query = deviceSearch(db, organizationId, q).selectAll();
-      if (at) query = query.where(direction === 'older' ? before('created_at', 'id', at) : after('created_at', 'id', at));
-      const order = direction === 'older' ? 'desc' : 'asc';
-      return query.orderBy('created_at', order).orderBy('id', order).limit(options.limit + 1).execute();
-    },
-    (r) => r.created_at,
-    deviceView,
-  );
+export async function listDevices(db: Db, organizationId: string, options: SearchListOptions): Promise<Page<DeviceView>> {
+  return searchPage(options, (q) => deviceSearch(db, organizationId, q).selectAll(), deviceView);
 }
 
 export async function countDevices(db: Db, organizationId: string, options: { q?: string | undefined }): Promise<number> {
-  const row = await deviceSearch(db, organizationId, searchText(options.q))
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(deviceSearch(db, organizationId, searchText(options.q)));
 }
 
 export async function getDevice(db: Db, organizationId: string, id: string): Promise<DeviceView | undefined> {
@@ -70,5 +50,3 @@ export async function getDevice(db: Db, organizationId: string, id: string): Pro
     .executeTakeFirst();
   return row && deviceView(row);
 }
-
-/** One device-owner link, current (`unassignedAt` null) or ended. */

@@ -1,5 +1,6 @@
-// What every list of the read model shares: options, cursors and the search text.
-import { decodeCursor, MAX_SEARCH_LENGTH } from './cursor.js';
+// What every list of the read model shares: options, cursors, the search text, a searched page and a count.
+import type { SelectQueryBuilder } from 'kysely';
+import { decodeCursor, keysetPage, MAX_SEARCH_LENGTH, rowsPast, type Page } from './cursor.js';
 import { DomainError } from '../errors.js';
 import type { Metadata } from '../metadata.js';
 
@@ -7,6 +8,9 @@ export interface ListOptions {
   limit: number;
   cursor?: string | undefined;
 }
+
+/** A list searched by one text (`q`), as customers and devices are. */
+export type SearchListOptions = ListOptions & { q?: string | undefined };
 
 export function cursorOrFail(raw: string | undefined) {
   if (raw === undefined || raw === '') return undefined;
@@ -31,4 +35,28 @@ export function parseMetadata(text: string): Metadata {
   } catch {
     return {};
   }
+}
+
+/**
+ * The newest-first page, walked both ways, of the rows `rows` selects for the search text: rows of a table keyed by
+ * (created_at, id). The cursor is checked before the search text.
+ */
+export async function searchPage<DB, TB extends keyof DB, O extends { id: string; created_at: string }, T>(
+  options: SearchListOptions,
+  rows: (q: string | undefined) => SelectQueryBuilder<DB, TB, O>,
+  present: (row: O) => T,
+): Promise<Page<T>> {
+  const cursor = cursorOrFail(options.cursor);
+  const query = rows(searchText(options.q));
+  return keysetPage(cursor, options.limit, rowsPast(query, 'created_at', 'id', options.limit), (r) => r.created_at, present);
+}
+
+/** How many rows `query` selects. */
+export async function countRows<DB, TB extends keyof DB>(query: SelectQueryBuilder<DB, TB, object>): Promise<number> {
+  // Kysely cannot name the selection's type for a query of any table; the count is what it is for every table.
+  const row = await query
+    .select((eb) => eb.fn.countAll().as('n'))
+    .$castTo<{ n: string | number | bigint }>()
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,11 +1,11 @@
 // Tickets, their conversations and timelines as the dashboard and /api/v1 show them.
 import type { Db } from '../../db/connect.js';
 import { prepared } from '../../db/prepared.js';
-import type { TicketRow } from '../../db/schema.js';
-import { after, before, containsPattern, keysetPage, likeContains, type Page } from './cursor.js';
-import { sql } from 'kysely';
+import type { TicketEventsTable, TicketRow } from '../../db/schema.js';
+import { containsPattern, keysetPage, likeContains, rowsPast, type Page } from './cursor.js';
+import { sql, type Selectable } from 'kysely';
 import type { TicketPriority, TicketStatus } from '../tickets/model.js';
-import { cursorOrFail, searchText, type ListOptions } from './list.js';
+import { countRows, cursorOrFail, searchText, type ListOptions } from './list.js';
 
 // The vocabulary is the tickets domain's; re-exported for the callers that read it from here.
 export {
@@ -45,8 +45,9 @@ function ticketBase(db: Db, organizationId: string) {
     .where('tickets.organization_id', '=', organizationId);
 }
 
-function ticketQuery(db: Db, organizationId: string) {
-  return ticketBase(db, organizationId)
+/** What ticketView reads, selected from ticketBase (filtered or not): the ticket and the names of what it links to. */
+function selectForView(query: ReturnType<typeof ticketBase>) {
+  return query
     .selectAll('tickets')
     .select([
       'customers.email as customer_email',
@@ -131,34 +132,13 @@ export async function listTickets(
   options: ListOptions & TicketFilter,
 ): Promise<Page<TicketView>> {
   const cursor = cursorOrFail(options.cursor);
-  return keysetPage(
-    cursor,
-    options.limit,
-    async (direction, at) => {
-      let query = filteredTickets(db, organizationId, options)
-        .selectAll('tickets')
-        .select([
-          'customers.email as customer_email',
-          'customers.name as customer_name',
-          'devices.identifier as device_identifier',
-          'categories.name as category_name',
-          'assignee.email as assignee_email',
-        ]);
-      if (at) query = query.where(direction === 'older' ? before('tickets.created_at', 'tickets.id', at) : after('tickets.created_at', 'tickets.id', at));
-      const order = direction === 'older' ? 'desc' : 'asc';
-      return (await query.orderBy('tickets.created_at', order).orderBy('tickets.id', order).limit(options.limit + 1).execute()) as TicketJoined[];
-    },
-    (r) => r.created_at,
-    ticketView,
-  );
+  const query = selectForView(filteredTickets(db, organizationId, options));
+  return keysetPage(cursor, options.limit, rowsPast(query, 'tickets.created_at', 'tickets.id', options.limit), (r) => r.created_at, ticketView);
 }
 
 /** How many tickets match the filter. */
 export async function countTickets(db: Db, organizationId: string, filter: TicketFilter): Promise<number> {
-  const row = await filteredTickets(db, organizationId, filter)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(filteredTickets(db, organizationId, filter));
 }
 
 export async function getTicket(db: Db, organizationId: string, id: string): Promise<TicketView | undefined> {
@@ -167,7 +147,9 @@ export async function getTicket(db: Db, organizationId: string, id: string): Pro
 }
 
 // Prepared (db/prepared.ts): every ticket event reads its ticket back inside the change's transaction.
-const ticketById = prepared((db: Db, organizationId: string, id: string) => ticketQuery(db, organizationId).where('tickets.id', '=', id));
+const ticketById = prepared((db: Db, organizationId: string, id: string) =>
+  selectForView(ticketBase(db, organizationId)).where('tickets.id', '=', id),
+);
 
 export interface AuthorView {
   type: string;
@@ -273,16 +255,7 @@ export async function ticketTimeline(db: Db, organizationId: string, ticketId: s
   return out;
 }
 
-function changeEntry(row: {
-  id: string;
-  type: string;
-  from_value: string | null;
-  to_value: string | null;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  created_at: string;
-}): TimelineEntry {
+function changeEntry(row: Selectable<TicketEventsTable>): TimelineEntry {
   return {
     entry: 'change',
     id: row.id,

@@ -104,21 +104,12 @@ export async function updateTicket(
     }
     if (update.category !== undefined) {
       const category = update.category === null ? null : await findCategory(trx, organizationId, update.category);
-      if ((category?.id ?? null) !== before.category_id) {
-        const previous = before.category_id ? await categoryName(trx, before.category_id) : null;
-        await trx.updateTable('tickets').set({ category_id: category?.id ?? null }).where('id', '=', ticketId).execute();
-        await recordTicketChange(trx, organizationId, ticketId, { type: 'category_changed', from: previous, to: category?.name ?? null }, actor, now);
-        touched = true;
-      }
+      if (await relink(trx, organizationId, ticketId, CATEGORY_LINK, before.category_id, category, actor, now)) touched = true;
     }
     if (update.assigneeUserId !== undefined) {
       const assignee = update.assigneeUserId === null ? null : await findActiveUser(trx, organizationId, update.assigneeUserId);
-      if ((assignee?.id ?? null) !== before.assignee_user_id) {
-        const previous = before.assignee_user_id ? await userEmail(trx, before.assignee_user_id) : null;
-        await trx.updateTable('tickets').set({ assignee_user_id: assignee?.id ?? null }).where('id', '=', ticketId).execute();
-        await recordTicketChange(trx, organizationId, ticketId, { type: 'assignee_changed', from: previous, to: assignee?.email ?? null }, actor, now);
-        touched = true;
-      }
+      const named = assignee && { id: assignee.id, name: assignee.email };
+      if (await relink(trx, organizationId, ticketId, ASSIGNEE_LINK, before.assignee_user_id, named, actor, now)) touched = true;
     }
     if (update.status !== undefined) {
       await setStatusIn(trx, organizationId, ticketId, before.status, update.status, actor, now);
@@ -126,6 +117,38 @@ export async function updateTicket(
       await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
     }
   });
+}
+
+/** A column of the ticket that points at another record; its timeline entries name that record, not its id. */
+interface Link {
+  column: 'category_id' | 'assignee_user_id';
+  change: 'category_changed' | 'assignee_changed';
+  nameOf: (db: Db, id: string) => Promise<string | null>;
+}
+
+const CATEGORY_LINK: Link = { column: 'category_id', change: 'category_changed', nameOf: categoryName };
+const ASSIGNEE_LINK: Link = { column: 'assignee_user_id', change: 'assignee_changed', nameOf: userEmail };
+
+/**
+ * Points the ticket's link at `next` (null: at nothing) with its timeline entry, inside the caller's transaction
+ * (ticket locked); updated_at is the caller's. False when it points there already: nothing is written.
+ */
+async function relink(
+  trx: Db,
+  organizationId: string,
+  ticketId: string,
+  link: Link,
+  current: string | null,
+  next: { id: string; name: string } | null,
+  actor: Actor,
+  now: string,
+): Promise<boolean> {
+  const nextId = next?.id ?? null;
+  if (nextId === current) return false;
+  const previous = current ? await link.nameOf(trx, current) : null;
+  await trx.updateTable('tickets').set(link.column, nextId).where('id', '=', ticketId).execute();
+  await recordTicketChange(trx, organizationId, ticketId, { type: link.change, from: previous, to: next?.name ?? null }, actor, now);
+  return true;
 }
 
 async function findCategory(db: Db, organizationId: string, name: string) {
@@ -206,25 +229,7 @@ export async function addReply(ctx: DomainContext, organizationId: string, ticke
         const author = reply.author ?? (reply.role === 'customer' ? await customerActor(trx, ticketId) : UNKNOWN_AGENT);
         const position = await nextMessagePosition(trx, ticketId);
         const now = isoNow(ctx.clock);
-        const messageId = newId();
-        await trx
-          .insertInto('ticket_messages')
-          .values({
-            id: messageId,
-            organization_id: organizationId,
-            ticket_id: ticketId,
-            position,
-            role: reply.role,
-            content,
-            created_at: now,
-            kind,
-            author_type: author.type,
-            author_id: author.id,
-            author_name: author.name,
-          })
-          .execute();
-        await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-        if (kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
+        const messageId = await writeMessage(trx, organizationId, ticketId, position, { role: reply.role, content, kind }, author, now);
         const status = reply.status ?? (reply.role === 'customer' && ticket.status === 'waiting_for_customer' ? 'open' : undefined);
         if (status !== undefined) await setStatusIn(trx, organizationId, ticketId, ticket.status, status, author, now);
         return { messageId, position, createdAt: now };
@@ -253,8 +258,25 @@ export async function appendMessageIn(
     .executeTakeFirst();
   if (!ticket) return false;
   const position = await nextMessagePosition(trx, ticketId);
-  const messageId = newId();
   const author: Actor = message.role === 'bot' ? { type: 'bot', id: null, name: null } : SYSTEM_ACTOR;
+  await writeMessage(trx, organizationId, ticketId, position, { ...message, kind: 'message' }, author, now);
+  return true;
+}
+
+/**
+ * Writes a message at `position` (the ticket locked and the position read by the caller), touches the ticket's
+ * updated_at and, unless it is a note, records `ticket.message_added`. Returns the message's id.
+ */
+async function writeMessage(
+  trx: Db,
+  organizationId: string,
+  ticketId: string,
+  position: number,
+  message: { role: MessageRole | ReplyRole; content: string; kind: MessageKind },
+  author: Actor,
+  now: string,
+): Promise<string> {
+  const messageId = newId();
   await trx
     .insertInto('ticket_messages')
     .values({
@@ -265,15 +287,15 @@ export async function appendMessageIn(
       role: message.role,
       content: message.content,
       created_at: now,
-      kind: 'message',
+      kind: message.kind,
       author_type: author.type,
       author_id: author.id,
       author_name: author.name,
     })
     .execute();
   await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-  await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
-  return true;
+  if (message.kind === 'message') await recordTicketEvent(trx, organizationId, 'ticket.message_added', ticketId, now, { extra: { messageId } });
+  return messageId;
 }
 
 async function customerActor(db: Db, ticketId: string): Promise<Actor> {

@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { assignDevicesToOwner } from '../../../domain/assignments/service.js';
 import type { DomainContext } from '../../../domain/context.js';
 import { organizationOf } from '../auth.js';
-import { MAX_LIST_ITEMS, objectBody } from '../body.js';
+import { objectBody } from '../body.js';
 import type { ExtRoute } from '../route.js';
-import { customerEmailField, deviceIdentifiersField, typeForAutoCreate } from './fields.js';
+import { customerDevicesFields, customerDevicesSchema, typeForAutoCreate } from './fields.js';
 
 const DeviceEntry = Type.Object({
   identifier: Type.String(),
@@ -15,8 +15,7 @@ const DeviceEntry = Type.Object({
 const schema = {
   summary: 'Link devices to one customer, creating the customer (and missing devices, if asked)',
   body: Type.Object({
-    customerEmail: Type.String({ format: 'email' }),
-    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_LIST_ITEMS, description: 'Trimmed; duplicates collapse' }),
+    ...customerDevicesSchema,
     autoCreateDevices: Type.Optional(Type.Boolean({ default: false })),
     deviceType: Type.Optional(Type.String({ description: 'Required when autoCreateDevices is true' })),
   }),
@@ -41,8 +40,7 @@ export function assignDevicesToOwnerRoute(ctx: DomainContext): ExtRoute {
     handler: async (request) => {
       const organizationId = organizationOf(request);
       const body = objectBody(request.body);
-      const email = customerEmailField(body);
-      const deviceIdentifiers = deviceIdentifiersField(body);
+      const { email, deviceIdentifiers } = customerDevicesFields(body);
       const createWithType = typeForAutoCreate(body, 'autoCreateDevices');
       const result = await assignDevicesToOwner(ctx, organizationId, { email, deviceIdentifiers, createWithType });
       const linked = result.assigned.length + result.alreadyAssigned.length;

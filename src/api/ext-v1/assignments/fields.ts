@@ -1,6 +1,7 @@
 // Request fields shared by the assignment endpoints, with the contract's exact messages.
+import { Type } from '@sinclair/typebox';
 import { isPlausibleEmail, normalizeEmail } from '../../../domain/customers/email.js';
-import { badRequest, optionalBoolean, optionalString, requiredNonEmptyArray, type JsonObject } from '../body.js';
+import { badRequest, MAX_LIST_ITEMS, optionalBoolean, optionalString, requiredNonEmptyArray, type JsonObject } from '../body.js';
 import { requiredEmail } from '../customers/email-field.js';
 import { requiredIdentifier, requiredIdentifierList } from '../devices/identifier-field.js';
 
@@ -9,7 +10,19 @@ export const customerEmailField = (body: JsonObject): string => requiredEmail(bo
 export const deviceIdentifierField = (body: JsonObject): string => requiredIdentifier(body, 'deviceIdentifier');
 
 /** Trimmed, distinct (first occurrence kept), in request order; non-strings and blanks are dropped. */
-export const deviceIdentifiersField = (body: JsonObject): string[] => requiredIdentifierList(body, 'deviceIdentifiers');
+const deviceIdentifiersField = (body: JsonObject): string[] => requiredIdentifierList(body, 'deviceIdentifiers');
+
+/** The body fields of the endpoints on several devices of one customer, as their schemas document them. */
+export const customerDevicesSchema = {
+  customerEmail: Type.String({ format: 'email' }),
+  deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_LIST_ITEMS, description: 'Trimmed; duplicates collapse' }),
+};
+
+/** `customerEmail`, then `deviceIdentifiers`: the endpoints on several devices of one customer check them in this order. */
+export function customerDevicesFields(body: JsonObject): { email: string; deviceIdentifiers: string[] } {
+  const email = customerEmailField(body);
+  return { email, deviceIdentifiers: deviceIdentifiersField(body) };
+}
 
 /** Normalized, distinct (first occurrence kept), in request order; invalid or empty entries are skipped. */
 export function customerEmailsField(body: JsonObject): string[] {

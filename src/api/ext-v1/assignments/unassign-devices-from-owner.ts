@@ -3,18 +3,15 @@ import { unassignDevicesFromOwner } from '../../../domain/assignments/service.js
 import type { DomainContext } from '../../../domain/context.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { organizationOf } from '../auth.js';
-import { MAX_LIST_ITEMS, objectBody } from '../body.js';
+import { objectBody } from '../body.js';
 import { ExtError } from '../errors.js';
 import type { ExtRoute } from '../route.js';
-import { customerEmailField, deviceIdentifiersField } from './fields.js';
+import { customerDevicesFields, customerDevicesSchema } from './fields.js';
 import { CUSTOMER_NOT_FOUND } from './unassign-device-from-owner.js';
 
 const schema = {
   summary: "End several devices' links with a customer (kept as history)",
-  body: Type.Object({
-    customerEmail: Type.String({ format: 'email' }),
-    deviceIdentifiers: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_LIST_ITEMS, description: 'Trimmed; duplicates collapse' }),
-  }),
+  body: Type.Object(customerDevicesSchema),
   response: {
     200: Type.Object({
       success: Type.Literal(true),
@@ -35,8 +32,7 @@ export function unassignDevicesFromOwnerRoute(ctx: DomainContext): ExtRoute {
     handler: async (request) => {
       const organizationId = organizationOf(request);
       const body = objectBody(request.body);
-      const email = customerEmailField(body);
-      const deviceIdentifiers = deviceIdentifiersField(body);
+      const { email, deviceIdentifiers } = customerDevicesFields(body);
       try {
         const result = await unassignDevicesFromOwner(ctx, organizationId, { email, deviceIdentifiers });
         return {
