@@ -20,6 +20,12 @@ export function isEventType(value: unknown): value is EventType {
   return (EVENT_TYPES as readonly unknown[]).includes(value);
 }
 
+/** The event types a webhook endpoint receives, from its stored `events` column (null: all of them). */
+export function endpointEvents(row: { events: string | null }): EventType[] {
+  if (row.events === null) return [...EVENT_TYPES];
+  return (JSON.parse(row.events) as string[]).filter(isEventType);
+}
+
 export interface NewEvent {
   organizationId: string;
   type: EventType;
@@ -62,10 +68,7 @@ const MAY_EMAIL: ReadonlySet<EventType> = new Set(['alert.opened', 'ticket.messa
 
 async function deliverable(db: Db, organizationId: string, type: EventType): Promise<boolean> {
   if (MAY_EMAIL.has(type)) return true;
-  for (const endpoint of await enabledEndpoints(db, organizationId)) {
-    if (endpoint.events === null || (JSON.parse(endpoint.events) as unknown[]).includes(type)) return true;
-  }
-  return false;
+  return (await enabledEndpoints(db, organizationId)).some((endpoint) => endpointEvents(endpoint).includes(type));
 }
 
 // Prepared (db/prepared.ts): every ticket and alert change records an event, in its own transaction.

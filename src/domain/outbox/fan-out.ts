@@ -7,9 +7,9 @@ import type { DeliveriesTable } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { DomainContext } from '../context.js';
 import { newId } from '../ids.js';
-import { endpointEvents } from '../webhooks/service.js';
 import { replyRecipient } from '../tickets/reply-mail.js';
 import { claimRows } from './claim.js';
+import { endpointEvents } from './events.js';
 
 export interface FanOutOptions {
   /** Owners are e-mailed only when outgoing mail is configured. */

@@ -7,7 +7,7 @@ import type { DomainContext } from '../context.js';
 import { before, decodeCursor, toPage, type Page } from '../dashboard/cursor.js';
 import { DomainError } from '../errors.js';
 import { isUuid, newId } from '../ids.js';
-import { EVENT_TYPES, recordEvent, type EventType } from '../outbox/events.js';
+import { endpointEvents, recordEvent, type EventType } from '../outbox/events.js';
 import { generateSigningSecret } from './secret.js';
 import type { Selectable } from 'kysely';
 
@@ -89,12 +89,6 @@ function storedEvents(events: readonly EventType[] | null | undefined): string |
   if (events === undefined || events === null) return null;
   if (events.length === 0) throw new DomainError({ code: 'invalid_input', field: 'events', reason: 'must name at least one event type' });
   return JSON.stringify([...new Set(events)]);
-}
-
-/** The event types an endpoint receives (null: all of them). */
-export function endpointEvents(row: Pick<EndpointRow, 'events'>): EventType[] {
-  if (row.events === null) return [...EVENT_TYPES];
-  return (JSON.parse(row.events) as string[]).filter((t): t is EventType => (EVENT_TYPES as readonly string[]).includes(t));
 }
 
 function view(row: EndpointRow): WebhookView {
